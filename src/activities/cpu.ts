@@ -1,0 +1,3 @@
+/** Activities of the cpu queue: data preparation and evaluation. */
+export { prepareData } from './data/prepare-data';
+export { evaluateModel } from './evaluation/evaluate-model';

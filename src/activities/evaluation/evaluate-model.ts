@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { openArtifactStore } from '../../artifacts/store';
+import type { ArtifactRef, EvaluationResult, PipelineSpec } from '../../pipeline/types';
+import { baseModelConfig } from '../trainer/model-source';
+import { runTrainer } from '../trainer/trainer-process';
+import { activityWorkDir } from '../trainer/work-dir';
+import { followsStyle, mean, percentile, tokenF1 } from './metrics';
+
+export interface EvaluateInput {
+  spec: PipelineSpec;
+  test: ArtifactRef;
+  model: EvaluationResult['model'];
+  /** The fine-tuned adapter or model; absent for the base model. */
+  adapter?: ArtifactRef;
+}
+
+interface Prediction {
+  id: string;
+  category: string | null;
+  reference: string;
+  prediction: string;
+  latency_s: number;
+  new_tokens: number;
+}
+
+/**
+ * Generates an answer for every test example (up to the spec's cap) and scores it against the reference:
+ * accuracy (share of answers with token F1 at or above the bar), mean token F1, p95 response time,
+ * style consistency, and the test loss.
+ */
+export async function evaluateModel({ spec, test, model, adapter }: EvaluateInput): Promise<EvaluationResult> {
+  const ctx = Context.current();
+  const workDir = activityWorkDir(`evaluate-${model}`);
+  const store = openArtifactStore();
+  const testFile = path.join(workDir, 'test.jsonl');
+  await store.getFile(test, testFile);
+  let adapterDir: string | null = null;
+  if (adapter) {
+    adapterDir = path.join(workDir, 'model');
+    await store.getDirectory(adapter, adapterDir);
+  }
+
+  const predictionsFile = path.join(workDir, 'predictions.jsonl');
+  const beat = setInterval(() => ctx.heartbeat(), 10_000);
+  let done;
+  try {
+    done = await runTrainer({
+      command: 'evaluate',
+      workDir,
+      signal: ctx.cancellationSignal,
+      config: {
+        ...baseModelConfig(spec),
+        adapter_dir: adapterDir,
+        test_file: testFile,
+        max_new_tokens: spec.evaluation.max_new_tokens,
+        max_samples: spec.evaluation.max_samples ?? null,
+        max_length: spec.data.max_length,
+        predictions_file: predictionsFile,
+        seed: spec.data.split.seed,
+      },
+      onEvent: (event) => {
+        if (event.event === 'progress') ctx.heartbeat({ done: event.done, total: event.total });
+      },
+    });
+  } finally {
+    clearInterval(beat);
+  }
+
+  const predictions = fs
+    .readFileSync(predictionsFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Prediction);
+  const scored = scorePredictions(predictions, spec.evaluation);
+  const loss = Number(done.loss);
+  const metrics: EvaluationResult['metrics'] = { ...scored.metrics, loss, perplexity: Math.exp(loss) };
+  const predictionsRef = await store.putFile(predictionsFile, { mediaType: 'application/x-ndjson' });
+  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, samples: predictions.length, metrics, perSample: scored.perSample });
+  fs.rmSync(workDir, { recursive: true, force: true });
+  return { model, samples: predictions.length, metrics, predictions: predictionsRef, report };
+}
+
+export function scorePredictions(predictions: Prediction[], evaluation: PipelineSpec['evaluation']) {
+  if (predictions.length === 0) throw new Error('no predictions to score: the test split is empty');
+  const perSample = predictions.map((p) => {
+    const f1 = tokenF1(p.prediction, p.reference);
+    const style = followsStyle(p.prediction, evaluation.consistency);
+    return { id: p.id, token_f1: f1, accurate: f1 >= evaluation.accuracy.min_token_f1, style_ok: style.ok, style_issue: style.reason ?? null, latency_s: p.latency_s };
+  });
+  return {
+    perSample,
+    metrics: {
+      accuracy: mean(perSample.map((s) => (s.accurate ? 1 : 0))),
+      token_f1: mean(perSample.map((s) => s.token_f1)),
+      response_time: percentile(perSample.map((s) => s.latency_s), 0.95),
+      consistency: mean(perSample.map((s) => (s.style_ok ? 1 : 0))),
+    },
+  };
+}

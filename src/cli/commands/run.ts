@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { pipelinesDir } from '../../config/paths';
+import { taskQueues } from '../../config/queues';
+import { webUiUrl } from '../../config/temporal';
+import { PipelineName, PipelinePhase } from '../../pipeline/search-attributes';
+import type { PipelineInput, PipelineResult } from '../../pipeline/types';
+import { loadSpecFile, resolveSpecPath } from '../../spec/load';
+import type { fineTuningPipeline } from '../../workflows';
+import { connectWorkers, createWorker } from '../../workers/create-workers';
+import { connectClient } from '../connect';
+import { EXIT, failureMessage, printJson } from '../output';
+import { formatActivity, formatSummary } from '../format';
+import { readLiveStatus } from '../live-status';
+
+export interface RunOptions {
+  wait?: boolean;
+  set?: string[];
+  json?: boolean;
+  id?: string;
+  /** Run the three workers inside this process for the length of the run (the demo does). */
+  localWorkers?: boolean;
+}
+
+/** `tempered run <spec>`: validates the spec here, starts the pipeline, and with --wait follows it to the end. */
+export async function runCommand(specRef: string, opts: RunOptions): Promise<number> {
+  const overrides = parseSets(opts.set ?? []);
+  const loaded = loadSpecFile(specRef, overrides); // fails here, with located problems, before anything starts
+  const file = resolveSpecPath(specRef);
+  // Pipelines under pipelines/ travel by name so workers on other hosts find their own copy.
+  const pipeline = path.dirname(file) === pipelinesDir ? path.basename(file).replace(/\.ya?ml$/, '') : file;
+  const input: PipelineInput = { pipeline, ...(Object.keys(overrides).length ? { overrides } : {}) };
+
+  const { client, settings, close } = await connectClient();
+  try {
+    const workflowId = opts.id ?? `${loaded.spec.name}-${timestamp()}`;
+    const handle = await client.workflow.start<typeof fineTuningPipeline>('fineTuningPipeline', {
+      taskQueue: taskQueues().control,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: [
+        { key: PipelineName, value: loaded.spec.name },
+        { key: PipelinePhase, value: 'planning' },
+      ],
+      memo: { spec: loaded.source, experiment: loaded.spec.experiment.name },
+    });
+    const ui = webUiUrl(settings, workflowId);
+    if (!opts.json) console.log(`started ${workflowId}\n  Web UI: ${ui}`);
+    if (!opts.wait) {
+      if (opts.json) printJson({ workflowId, runId: handle.firstExecutionRunId, webUi: ui });
+      return EXIT.ok;
+    }
+    const result = opts.localWorkers ? await withLocalWorkers(() => follow(handle, !opts.json)) : await follow(handle, !opts.json);
+    return report(workflowId, ui, result, opts.json);
+  } finally {
+    await close();
+  }
+}
+
+type Followed = { result: PipelineResult } | { error: string };
+
+async function follow(handle: WorkflowHandle<typeof fineTuningPipeline>, print: boolean): Promise<Followed> {
+  let last = '';
+  let running = true;
+  const watcher = (async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, 2000));
+      if (!running || !print) continue;
+      const live = await readLiveStatus(handle).catch(() => null);
+      if (!live?.status) continue;
+      const detail = live.activities.map(formatActivity).filter(Boolean).join('; ');
+      const line = `[${live.status.progress.completed}/${live.status.progress.total}] ${live.status.phase}${detail ? `: ${detail}` : ''}`;
+      if (line !== last) console.log(line);
+      last = line;
+    }
+  })();
+  try {
+    return { result: await handle.result() };
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) return { error: failureMessage(err) };
+    throw err;
+  } finally {
+    running = false;
+    await watcher;
+  }
+}
+
+function report(workflowId: string, webUi: string, followed: Followed, json?: boolean): number {
+  if ('error' in followed) {
+    if (json) printJson({ workflowId, status: 'failed', error: followed.error, webUi });
+    else console.error(`pipeline failed: ${followed.error}\n  Web UI: ${webUi}`);
+    return EXIT.failed;
+  }
+  const { result } = followed;
+  if (json) printJson({ workflowId, status: 'completed', outcome: result.outcome, result, webUi });
+  else console.log(`${formatSummary(result)}\n  Web UI: ${webUi}`);
+  return result.outcome === 'deployed' ? EXIT.ok : EXIT.notDeployed;
+}
+
+async function withLocalWorkers<T>(fn: () => Promise<T>): Promise<T> {
+  const { connection, namespace } = await connectWorkers();
+  try {
+    const workers = await Promise.all((['control', 'cpu', 'gpu'] as const).map((kind) => createWorker(kind, { connection, namespace })));
+    const done = fn();
+    await Promise.all(workers.map((w) => w.runUntil(done.then(() => undefined, () => undefined))));
+    return await done;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** `--set training.epochs=2 --set deployment.approval.mode=human`: values are JSON when they parse as JSON. */
+export function parseSets(sets: string[]): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new Error(`--set expects key=value, got "${s}"`);
+    const raw = s.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    overrides[s.slice(0, eq)] = value;
+  }
+  return overrides;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+}

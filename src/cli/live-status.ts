@@ -1,0 +1,41 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { PipelineStatus } from '../pipeline/types';
+import { statusQuery } from '../workflows/messages';
+
+export interface ActivityProgress {
+  activity: string;
+  attempt: number;
+  details: Record<string, unknown> | null;
+}
+
+export interface LiveStatus {
+  workflowStatus: string;
+  status: PipelineStatus | null;
+  /** Heartbeat details of running activities: training step and loss, evaluation progress. */
+  activities: ActivityProgress[];
+}
+
+/**
+ * The pipeline's own status (query) plus what its running activities last heartbeated. Step-level progress
+ * is read from heartbeats rather than signalled into the workflow, so it costs no history events.
+ */
+export async function readLiveStatus(handle: WorkflowHandle): Promise<LiveStatus> {
+  const description = await handle.describe();
+  const workflowStatus = description.status.name;
+  let status: PipelineStatus | null = null;
+  try {
+    status = await handle.query(statusQuery);
+  } catch {
+    // A run that has not started its first task yet, or a closed run past retention, has no answer.
+  }
+  const activities = (description.raw.pendingActivities ?? []).map((a) => {
+    const payload = a.heartbeatDetails?.payloads?.[0];
+    return {
+      activity: a.activityType?.name ?? '?',
+      attempt: a.attempt ?? 1,
+      details: payload ? (defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>) : null,
+    };
+  });
+  return { workflowStatus, status, activities };
+}

@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import { SpecError } from '../spec/load';
+import { approvalCommand } from './commands/approval';
+import { devCommand } from './commands/dev';
+import { runCommand } from './commands/run';
+import { statusCommand } from './commands/status';
+import { EXIT, printJson } from './output';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('tempered').description('Durable fine-tuning pipelines on Temporal').showHelpAfterError();
+  program
+    .command('dev')
+    .description('start the embedded Temporal server (Web UI on :8233) and the control, cpu and gpu workers')
+    .option('--detach', 'start only the server, in the background')
+    .option('--stop', 'stop a background server started with --detach')
+    .option('--no-workers', 'start the server only, in the foreground')
+    .action(async (opts) => exit(await devCommand(opts)));
+  program
+    .command('run <spec>')
+    .description('start a pipeline: a name under pipelines/ or a path to a YAML spec')
+    .option('--wait', 'follow the run to its end with live progress and print a summary')
+    .option('--set <key=value>', 'override a spec field, e.g. --set training.epochs=1 (repeatable)', collect, [])
+    .option('--id <workflowId>', 'workflow id (default: <pipeline>-<timestamp>)')
+    .option('--local-workers', 'run the workers inside this process while waiting')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (spec, opts) => exit(await runCommand(spec, opts)));
+  program
+    .command('status <workflowId>')
+    .description('phase, progress and metrics of a pipeline')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (id, opts) => exit(await statusCommand(id, opts)));
+  for (const decision of ['approve', 'reject'] as const) {
+    program
+      .command(`${decision} <workflowId>`)
+      .description(`${decision} a deployment waiting for approval`)
+      .option('--by <name>', 'who decides (default: $USER); must be one of the spec\'s approvers when it lists any')
+      .option('--comment <text>', 'why')
+      .option('--json', 'print one JSON object as the last line')
+      .action(async (id, opts) => exit(await approvalCommand(decision, id, opts)));
+  }
+  return program;
+}
+
+function exit(code: number): void {
+  process.exitCode = code;
+}
+
+/** Errors a user can fix get their message and exit code 2; anything else is a bug worth a stack trace. */
+export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    const message = err instanceof SpecError ? err.message : (err as Error).message;
+    if (json) printJson({ error: message });
+    else console.error(message);
+    if (!(err instanceof SpecError) && process.env.TEMPERED_DEBUG) console.error(err);
+    process.exitCode = err instanceof SpecError ? EXIT.usage : EXIT.failed;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The shapes that cross the workflow boundary: workflow inputs, phase results, status.
+ * Everything here travels in Temporal history, so it holds references and small numbers, never data.
+ */
+import type { ArtifactRef } from '../artifacts/store';
+import type { PipelineSpec } from '../spec/schema';
+
+export type { ArtifactRef, PipelineSpec };
+
+/** The one argument of `fineTuningPipeline`, typed in by hand in the Web UI's start form. */
+export interface PipelineInput {
+  /** A pipeline name under `pipelines/` (`customer-support-demo`), a path to a YAML file, or an inline spec object. */
+  pipeline: string | Record<string, unknown>;
+  /** A partial spec, or dotted keys (`{ "training.epochs": 1 }`), applied over the pipeline file. */
+  overrides?: Record<string, unknown>;
+}
+
+export interface TaskQueues {
+  control: string;
+  cpu: string;
+  gpu: string;
+}
+
+export interface ResolvedPipeline {
+  spec: PipelineSpec;
+  /** Where the spec came from, for messages. */
+  source: string;
+  /** Relative data paths in the spec resolve against this directory. */
+  baseDir: string;
+  /** sha256 of the validated spec: two runs with the same hash ran the same configuration. */
+  specHash: string;
+  queues: TaskQueues;
+}
+
+export const PHASES = ['planning', 'data', 'experiment', 'evaluation', 'deployment', 'continuous-improvement'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export type Approach = 'fine-tuning' | 'rag' | 'function-calling' | 'hybrid';
+
+export interface Plan {
+  approach: Approach;
+  reasons: string[];
+  warnings: string[];
+  /** Parameters of the base model, from the spec or the model's name. */
+  parameters: number | null;
+  /** Rough GPU memory needed to train with the chosen method, in GB. */
+  gpuMemoryGb: number | null;
+  /** The guide's minimum dataset size for the chosen method. */
+  minimumExamples: number;
+  successMetrics: string[];
+}
+
+export interface PreparedData {
+  train: ArtifactRef;
+  validation: ArtifactRef;
+  test: ArtifactRef;
+  report: ArtifactRef;
+  counts: {
+    collected: number;
+    kept: number;
+    train: number;
+    validation: number;
+    test: number;
+    dropped: { low_satisfaction: number; incomplete: number; duplicate: number };
+  };
+  quality: { completeness: number; duplicate_rate: number };
+  categories: Record<string, number>;
+}
+
+/** What one model scored on the test split. */
+export interface EvaluationResult {
+  model: 'base' | 'fine-tuned';
+  samples: number;
+  metrics: {
+    /** Share of answers whose token F1 reaches the spec's bar. */
+    accuracy: number;
+    token_f1: number;
+    /** p95 seconds per answer. */
+    response_time: number;
+    consistency: number;
+    loss: number;
+    perplexity: number;
+  };
+  predictions: ArtifactRef;
+  report: ArtifactRef;
+}
+
+export interface TrainingResult {
+  /** The adapter (LoRA) or full model directory, as a directory manifest. */
+  model: ArtifactRef;
+  steps: number;
+  trainLoss: number;
+  bestEvalLoss: number | null;
+  earlyStopped: boolean;
+  resumedFromStep: number | null;
+  runtimeS: number;
+}
+
+export interface GateCheck {
+  metric: string;
+  value: number;
+  op: '>=' | '<=' | '>' | '<';
+  threshold: number;
+  passed: boolean;
+}
+
+export interface GateResult {
+  passed: boolean;
+  checks: GateCheck[];
+  evidence: ArtifactRef;
+}
+
+export interface ApprovalDecisionInput {
+  by: string;
+  comment?: string;
+}
+
+export interface ApprovalRecord {
+  decision: 'approved' | 'rejected';
+  by: string;
+  comment?: string;
+  mode: 'auto' | 'human' | 'timeout';
+  at: string;
+  evidence: ArtifactRef;
+}
+
+export interface ModelVersion {
+  name: string;
+  version: number;
+  stage: 'candidate' | 'staging' | 'production' | 'archived';
+  model: ArtifactRef;
+  /** The registry entry itself, with lineage. */
+  entry: ArtifactRef;
+}
+
+export type PipelineOutcome = 'deployed' | 'gate-failed' | 'rejected';
+
+export interface PipelineResult {
+  pipeline: string;
+  outcome: PipelineOutcome;
+  plan: Plan;
+  data: PreparedData['counts'];
+  baseline: EvaluationResult['metrics'];
+  fineTuned: EvaluationResult['metrics'];
+  training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'bestEvalLoss' | 'earlyStopped'>;
+  gate: GateResult;
+  approval: ApprovalRecord | null;
+  modelVersion: ModelVersion | null;
+  monitoringWorkflowId: string | null;
+}
+
+export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+
+export interface PhaseStatus {
+  name: PhaseName;
+  state: PhaseState;
+  startedAt?: string;
+  finishedAt?: string;
+  /** A few headline numbers or words, shown by `tempered status` and the summary. */
+  summary: Record<string, string | number | boolean | null>;
+}
+
+export interface PipelineStatus {
+  pipeline: string;
+  phase: PhaseName | 'done' | 'failed';
+  /** Phases completed out of six. */
+  progress: { completed: number; total: number };
+  phases: PhaseStatus[];
+  metrics: Record<string, number>;
+  warnings: string[];
+  /** Set while the deployment waits for a person. */
+  awaitingApproval: { evidence: ArtifactRef; approvers: string[]; deadline: string } | null;
+  outcome: PipelineOutcome | null;
+}
+
+/** Input of the long-running monitoring loop of one deployed model version. */
+export interface MonitoringInput {
+  pipeline: string;
+  modelVersion: number;
+  /** The pipeline input to run again when retraining is triggered. */
+  retrainInput: PipelineInput;
+  monitoring: PipelineSpec['monitoring'];
+  queues: TaskQueues;
+  /** Checks before continuing as new (default 100); tests lower it. */
+  checksPerRun?: number;
+  /** Carried across continue-as-new. */
+  state?: MonitoringState;
+}
+
+export interface HealthReport {
+  window: { from: string; to: string };
+  samples: number;
+  accuracy: number | null;
+  responseTimeP95: number | null;
+  errorRate: number | null;
+  breaches: string[];
+  /** Too little traffic to judge. */
+  insufficient: boolean;
+}
+
+export interface MonitoringState {
+  iterations: number;
+  checkedUntil: string | null;
+  paused: boolean;
+  lastReport: HealthReport | null;
+  alerts: number;
+  retrainings: string[];
+}

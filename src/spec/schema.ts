@@ -1,0 +1,256 @@
+import { z } from 'zod';
+
+/**
+ * The pipeline spec: one YAML file under `pipelines/` describes a fine-tuning project through all six phases.
+ * Field names follow the reference guide's templates (snake_case), so a team can paste from it.
+ */
+
+/** A duration in the form Temporal timers accept: `90s`, `15m`, `24h`, `7d`. */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'expected a duration such as "30s", "15m", "24h" or "7d"');
+
+const fraction = z.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1');
+
+/**
+ * A success metric threshold: a number, or the guide's text form (`">= 0.90"`, `"<= 3 seconds"`).
+ * The comparison defaults to the metric's natural direction.
+ */
+const threshold = (direction: '>=' | '<=') =>
+  z.union([z.number(), z.string()], { error: 'expected a number or a comparison such as ">= 0.90"' }).transform((raw, ctx) => {
+    if (typeof raw === 'number') return { op: direction, value: raw };
+    const match = /^\s*(>=|<=|>|<)?\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|ms)?\s*$/.exec(raw);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `expected a comparison such as "${direction} 0.90", got "${raw}"` });
+      return z.NEVER;
+    }
+    const value = Number(match[2]) / (match[3] === 'ms' ? 1000 : 1);
+    return { op: (match[1] ?? direction) as '>=' | '<=' | '>' | '<', value };
+  });
+
+export const successMetricsSchema = z.strictObject({
+  /** Share of test answers that match the reference (see `evaluation.accuracy`). */
+  accuracy: threshold('>=').optional(),
+  /** 95th percentile of the time to generate one answer, in seconds. */
+  response_time: threshold('<=').optional(),
+  /** Share of answers that follow the house style (see `evaluation.consistency`). */
+  consistency: threshold('>=').optional(),
+});
+
+const requirementsSchema = z.strictObject({
+  business_objective: z.string().min(1, 'expected a non-empty sentence'),
+  target_users: z.string().min(1, 'expected a non-empty description'),
+  success_metrics: successMetricsSchema.prefault({}),
+  /** The guide's decision chart: fine-tuning, RAG, function calling or a hybrid. */
+  approach: z
+    .strictObject({
+      knowledge_changes_often: z.boolean().default(false),
+      needs_style_adaptation: z.boolean().default(true),
+      needs_external_actions: z.boolean().default(false),
+      external_api_available: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+const technicalRequirementsSchema = z.strictObject({
+  compute: z
+    .strictObject({
+      gpus: z.int().min(0).default(1),
+      gpu_type: z.string().optional(),
+      gpu_memory_gb: z.number().positive().optional(),
+    })
+    .prefault({}),
+  data: z
+    .strictObject({
+      /** How many labelled examples the team expects to have; checked against the guide's guideline in planning. */
+      expected_examples: z.int().min(0).optional(),
+      labeled: z.boolean().default(true),
+    })
+    .prefault({}),
+  infrastructure: z
+    .strictObject({
+      deployment: z.enum(['cloud', 'on_premise', 'edge']).default('cloud'),
+    })
+    .prefault({}),
+});
+
+const experimentSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, "_", "-" or "."'),
+  /** A Hugging Face model directory or hub id, `package:<python module>` for a model shipped in a Python package, or `tiny:llama`. */
+  base_model: z.string().min(1),
+  /** A GGUF file inside `base_model` to load and dequantise. */
+  gguf_file: z.string().optional(),
+  /** Parameter count when the name does not say it ("135M", "1.2B"); used for GPU sizing. */
+  parameters: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*[KMB]$/i)], {
+    error: 'expected a number or a size such as "135M" or "7B"',
+  }).optional(),
+});
+
+const trainingSchema = z.strictObject({
+  method: z.enum(['lora', 'qlora', 'full']).default('lora'),
+  epochs: z.number().positive().default(3),
+  max_steps: z.int().positive().optional(),
+  batch_size: z.int().positive().default(4),
+  gradient_accumulation_steps: z.int().positive().default(1),
+  learning_rate: z.number().positive().max(1).default(2e-4),
+  warmup_steps: z.int().min(0).default(100),
+  eval_steps: z.int().positive().default(50),
+  save_steps: z.int().positive().default(50),
+  early_stopping: z.strictObject({ patience: z.int().min(0).default(3) }).prefault({}),
+  lora: z
+    .strictObject({
+      r: z.int().positive().default(8),
+      alpha: z.number().positive().default(16),
+      dropout: fraction.default(0.05),
+      target_modules: z.array(z.string()).min(1).default(['q_proj', 'v_proj']),
+    })
+    .prefault({}),
+});
+
+const faqCsvSource = z.strictObject({
+  type: z.literal('faq_csv'),
+  path: z.string().min(1),
+  question_column: z.string().default('question'),
+  answer_column: z.string().default('answer'),
+  category_column: z.string().default('category'),
+});
+
+const chatLogsSource = z.strictObject({
+  type: z.literal('chat_logs'),
+  path: z.string().min(1),
+  /** Dialogs scored below this are dropped: they teach the model the answers customers disliked. */
+  min_satisfaction: z.number().default(4),
+  user_roles: z.array(z.string()).default(['customer', 'user']),
+  assistant_roles: z.array(z.string()).default(['agent', 'assistant']),
+});
+
+const chatJsonlSource = z.strictObject({
+  type: z.literal('chat_jsonl'),
+  path: z.string().min(1),
+});
+
+const instructionJsonlSource = z.strictObject({
+  type: z.literal('instruction_jsonl'),
+  path: z.string().min(1),
+});
+
+export const dataSourceSchema = z.discriminatedUnion('type', [faqCsvSource, chatLogsSource, chatJsonlSource, instructionJsonlSource], {
+  error: 'expected a source with type faq_csv, chat_logs, chat_jsonl or instruction_jsonl',
+});
+
+const dataSchema = z
+  .strictObject({
+    sources: z.array(dataSourceSchema).min(1, 'expected at least one data source'),
+    /** Prepended to every conversation as the system message. */
+    system_prompt: z.string().optional(),
+    max_length: z.int().positive().default(512),
+    split: z
+      .strictObject({
+        train: fraction.default(0.8),
+        validation: fraction.default(0.1),
+        test: fraction.default(0.1),
+        seed: z.int().default(42),
+      })
+      .prefault({}),
+    quality: z
+      .strictObject({
+        /** Share of records with every required field present and non-empty. */
+        min_completeness: fraction.default(0.95),
+        min_examples: z.int().min(1).default(20),
+      })
+      .prefault({}),
+  })
+  .superRefine((data, ctx) => {
+    const { train, validation, test } = data.split;
+    if (Math.abs(train + validation + test - 1) > 1e-6) {
+      ctx.addIssue({ code: 'custom', path: ['split'], message: `expected train + validation + test = 1, got ${train + validation + test}` });
+    }
+    if (test === 0) ctx.addIssue({ code: 'custom', path: ['split', 'test'], message: 'expected a test share above 0: evaluation needs held-out data' });
+  });
+
+const evaluationSchema = z
+  .strictObject({
+    /** Cap on test examples generated per model; generation dominates evaluation time on a CPU. */
+    max_samples: z.int().positive().optional(),
+    max_new_tokens: z.int().positive().default(64),
+    accuracy: z
+      .strictObject({
+        /** An answer counts as accurate when its token F1 against the reference reaches this value. */
+        min_token_f1: fraction.default(0.5),
+      })
+      .prefault({}),
+    consistency: z
+      .strictObject({
+        max_words: z.int().positive().default(80),
+        forbidden_phrases: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const deploymentSchema = z
+  .strictObject({
+    gate: z
+      .strictObject({
+        /** Also require the fine-tuned model to score above the base model on accuracy. */
+        require_improvement_over_baseline: z.boolean().default(true),
+      })
+      .prefault({}),
+    approval: z
+      .strictObject({
+        mode: z.enum(['auto', 'human']).default('auto'),
+        timeout: duration.default('24h'),
+        on_timeout: z.enum(['reject', 'approve']).default('reject'),
+        approvers: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    ab_test: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        treatment_share: fraction.default(0.1),
+        min_samples: z.int().positive().default(1000),
+        alpha: fraction.default(0.05),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const monitoringSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    interval: duration.default('1h'),
+    thresholds: z
+      .strictObject({
+        min_accuracy: fraction.default(0.85),
+        max_response_time: z.number().positive().default(3),
+        max_error_rate: fraction.default(0.05),
+        /** Below this many feedback events in an interval nothing is judged. */
+        min_samples: z.int().positive().default(20),
+      })
+      .prefault({}),
+    retraining: z
+      .strictObject({
+        trigger: z.enum(['on_breach', 'never']).default('never'),
+      })
+      .prefault({}),
+    alert_webhook: z.url().optional(),
+  })
+  .prefault({});
+
+export const pipelineSpecSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and "-"'),
+  description: z.string().optional(),
+  requirements: requirementsSchema,
+  technical_requirements: technicalRequirementsSchema.prefault({}),
+  experiment: experimentSchema,
+  training: trainingSchema.prefault({}),
+  data: dataSchema,
+  evaluation: evaluationSchema,
+  deployment: deploymentSchema,
+  monitoring: monitoringSchema,
+});
+
+/** A validated pipeline spec with every default filled in. */
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+export type DataSource = PipelineSpec['data']['sources'][number];
+export type Threshold = NonNullable<PipelineSpec['requirements']['success_metrics']['accuracy']>;

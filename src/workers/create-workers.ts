@@ -1,0 +1,61 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import * as controlActivities from '../activities/control';
+import * as cpuActivities from '../activities/cpu';
+import * as gpuActivities from '../activities/gpu';
+import { taskQueues, workerConcurrency } from '../config/queues';
+import { temporalSettings } from '../config/temporal';
+
+export type WorkerKind = 'control' | 'cpu' | 'gpu';
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  /** A prebuilt workflow bundle (tests build it once); otherwise the control worker bundles `src/workflows`. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Training gets time to write a checkpoint when the worker is told to stop. */
+const GPU_SHUTDOWN_GRACE = '2 minutes';
+
+/** One worker per task queue: control runs the workflows and the light activities, cpu the data and evaluation, gpu the training. */
+export async function createWorker(kind: WorkerKind, setup: WorkerSetup): Promise<Worker> {
+  const queues = taskQueues(setup.env);
+  const slots = workerConcurrency(setup.env);
+  const common = { connection: setup.connection, namespace: setup.namespace, taskQueue: queues[kind] };
+  switch (kind) {
+    case 'control':
+      return Worker.create({
+        ...common,
+        ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+        activities: controlActivities,
+        maxConcurrentActivityTaskExecutions: slots.control,
+      });
+    case 'cpu':
+      return Worker.create({ ...common, activities: cpuActivities, maxConcurrentActivityTaskExecutions: slots.cpu });
+    case 'gpu':
+      return Worker.create({
+        ...common,
+        activities: gpuActivities,
+        maxConcurrentActivityTaskExecutions: slots.gpu,
+        shutdownGraceTime: GPU_SHUTDOWN_GRACE,
+      });
+  }
+}
+
+export async function connectWorkers(): Promise<{ connection: NativeConnection; namespace: string }> {
+  const settings = temporalSettings();
+  const connection = await NativeConnection.connect(settings.connection);
+  return { connection, namespace: settings.namespace };
+}
+
+/** Runs the given workers until SIGINT/SIGTERM (the SDK's default shutdown signals). */
+export async function runWorkers(kinds: WorkerKind[]): Promise<void> {
+  const { connection, namespace } = await connectWorkers();
+  try {
+    const workers = await Promise.all(kinds.map((kind) => createWorker(kind, { connection, namespace })));
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    await connection.close();
+  }
+}

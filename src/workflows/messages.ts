@@ -1,0 +1,14 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalDecisionInput, ApprovalRecord, MonitoringState, PipelineStatus } from '../pipeline/types';
+
+/** The pipeline's current phase, progress and headline metrics. */
+export const statusQuery = defineQuery<PipelineStatus>('status');
+
+/** A person's decision on a deployment waiting for approval; rejected by the validator unless one is pending. */
+export const approveDeploymentUpdate = defineUpdate<ApprovalRecord, [ApprovalDecisionInput]>('approveDeployment');
+export const rejectDeploymentUpdate = defineUpdate<ApprovalRecord, [ApprovalDecisionInput]>('rejectDeployment');
+
+export const monitoringStateQuery = defineQuery<MonitoringState>('monitoringState');
+export const pauseMonitoringSignal = defineSignal('pauseMonitoring');
+export const resumeMonitoringSignal = defineSignal('resumeMonitoring');
+export const stopMonitoringSignal = defineSignal('stopMonitoring');

@@ -1,0 +1,39 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type * as cpu from '../../activities/cpu';
+import type * as gpu from '../../activities/gpu';
+import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
+import type { PipelineTracker } from '../status';
+
+export interface ExperimentOutcome {
+  baseline: EvaluationResult;
+  training: TrainingResult;
+}
+
+/** Phase 3: measure the base model first, then fine-tune it on a gpu worker. */
+export async function experimentPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, data: PreparedData): Promise<ExperimentOutcome> {
+  const { evaluateModel } = proxyActivities<typeof cpu>({
+    taskQueue: pipeline.queues.cpu,
+    startToCloseTimeout: '6 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidTrainerConfig', 'InvalidData'] },
+  });
+  const { fineTune } = proxyActivities<typeof gpu>({
+    taskQueue: pipeline.queues.gpu,
+    startToCloseTimeout: '48 hours',
+    // The trainer reports every step; a silent worker is a lost worker, and the retry resumes from its checkpoint.
+    heartbeatTimeout: '2 minutes',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidTrainerConfig', 'InvalidData', 'OutOfMemory'] },
+  });
+  return tracker.phase('experiment', async (summary) => {
+    const baseline = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base' });
+    summary.baselineAccuracy = baseline.metrics.accuracy;
+    tracker.status.metrics.baseline_accuracy = baseline.metrics.accuracy;
+    tracker.status.metrics.baseline_loss = baseline.metrics.loss;
+
+    const training = await fineTune({ spec: pipeline.spec, train: data.train, validation: data.validation });
+    Object.assign(summary, { steps: training.steps, trainLoss: training.trainLoss, bestEvalLoss: training.bestEvalLoss });
+    tracker.status.metrics.train_loss = training.trainLoss;
+    if (training.bestEvalLoss !== null) tracker.status.metrics.eval_loss = training.bestEvalLoss;
+    return { baseline, training };
+  });
+}

@@ -1,0 +1,39 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type * as cpu from '../../activities/cpu';
+import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
+import type { PipelineTracker } from '../status';
+
+/** Phase 4: score the fine-tuned model on the held-out test split, the same way the baseline was scored. */
+export async function evaluationPhase(
+  tracker: PipelineTracker,
+  pipeline: ResolvedPipeline,
+  data: PreparedData,
+  training: TrainingResult,
+  baseline: EvaluationResult,
+): Promise<EvaluationResult> {
+  const { evaluateModel } = proxyActivities<typeof cpu>({
+    taskQueue: pipeline.queues.cpu,
+    startToCloseTimeout: '6 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidTrainerConfig', 'InvalidData'] },
+  });
+  return tracker.phase('evaluation', async (summary) => {
+    const result = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', adapter: training.model });
+    const m = result.metrics;
+    Object.assign(summary, {
+      accuracy: m.accuracy,
+      baselineAccuracy: baseline.metrics.accuracy,
+      tokenF1: m.token_f1,
+      responseTimeP95: m.response_time,
+      consistency: m.consistency,
+    });
+    Object.assign(tracker.status.metrics, {
+      accuracy: m.accuracy,
+      token_f1: m.token_f1,
+      response_time_p95: m.response_time,
+      consistency: m.consistency,
+      test_loss: m.loss,
+    });
+    return result;
+  });
+}

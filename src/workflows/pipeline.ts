@@ -1,0 +1,47 @@
+import type { PipelineInput, PipelineResult } from '../pipeline/types';
+import { planningPhase } from './phases/1-planning';
+import { dataPhase } from './phases/2-data';
+import { experimentPhase } from './phases/3-experiment';
+import { evaluationPhase } from './phases/4-evaluation';
+import { ApprovalInbox, deploymentPhase } from './phases/5-deployment';
+import { continuousImprovementPhase } from './phases/6-continuous-improvement';
+import { PipelineTracker } from './status';
+
+/**
+ * The lifecycle of one fine-tuning project, phase by phase. Start it with one JSON object,
+ * e.g. `{ "pipeline": "customer-support-demo" }`, from the CLI, the Web UI or a schedule.
+ */
+export async function fineTuningPipeline(input: PipelineInput): Promise<PipelineResult> {
+  const tracker = new PipelineTracker(typeof input.pipeline === 'string' ? input.pipeline : '(inline)');
+  const inbox = new ApprovalInbox();
+
+  const { pipeline, plan } = await planningPhase(tracker, input);
+  const data = await dataPhase(tracker, pipeline, plan);
+  const { baseline, training } = await experimentPhase(tracker, pipeline, data);
+  const fineTuned = await evaluationPhase(tracker, pipeline, data, training, baseline);
+  const deployment = await deploymentPhase(tracker, inbox, pipeline, data, training, baseline, fineTuned);
+
+  let monitoringWorkflowId: string | null = null;
+  if (deployment.modelVersion) {
+    monitoringWorkflowId = await continuousImprovementPhase(tracker, pipeline, input, deployment.modelVersion);
+  } else {
+    tracker.skip('continuous-improvement', 'nothing was deployed');
+  }
+
+  const outcome = deployment.modelVersion ? 'deployed' : deployment.gate.passed ? 'rejected' : 'gate-failed';
+  tracker.status.outcome = outcome;
+  tracker.finish();
+  return {
+    pipeline: pipeline.spec.name,
+    outcome,
+    plan,
+    data: data.counts,
+    baseline: baseline.metrics,
+    fineTuned: fineTuned.metrics,
+    training: { steps: training.steps, trainLoss: training.trainLoss, bestEvalLoss: training.bestEvalLoss, earlyStopped: training.earlyStopped },
+    gate: deployment.gate,
+    approval: deployment.approval,
+    modelVersion: deployment.modelVersion,
+    monitoringWorkflowId,
+  };
+}
