@@ -43,7 +43,7 @@ export function resolveSpecPath(ref: string): string {
   if (!found) {
     const known = fs.existsSync(pipelinesDir) ? fs.readdirSync(pipelinesDir).filter((f) => /\.ya?ml$/.test(f)) : [];
     throw new SpecError([
-      { file: ref, path: '', message: `no such pipeline file; known pipelines: ${known.map((f) => f.replace(/\.ya?ml$/, '')).join(', ') || 'none'}` },
+      { file: ref, path: '', message: `no such pipeline file; known pipelines: ${known.map((f) => f.replace(/\.ya?ml$/, '')).sort().join(', ') || 'none'}` },
     ]);
   }
   return path.resolve(found);
@@ -67,8 +67,8 @@ export function parseSpecText(text: string, file: string, overrides?: Record<str
   if (doc.errors.length > 0) {
     throw new SpecError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { file, path: '', line: pos?.line, column: pos?.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { file, path: '', line: pos.line, column: pos.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
       }),
     );
   }

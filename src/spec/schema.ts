@@ -151,6 +151,11 @@ const dataSchema = z
         test: fraction.default(0.1),
         seed: z.int().default(42),
       })
+      .superRefine((split, ctx) => {
+        const sum = split.train + split.validation + split.test;
+        if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `expected train + validation + test = 1, got ${Math.round(sum * 1e6) / 1e6}` });
+        if (split.test === 0) ctx.addIssue({ code: 'custom', path: ['test'], message: 'expected a test share above 0: evaluation needs held-out data' });
+      })
       .prefault({}),
     quality: z
       .strictObject({
@@ -159,13 +164,6 @@ const dataSchema = z
         min_examples: z.int().min(1).default(20),
       })
       .prefault({}),
-  })
-  .superRefine((data, ctx) => {
-    const { train, validation, test } = data.split;
-    if (Math.abs(train + validation + test - 1) > 1e-6) {
-      ctx.addIssue({ code: 'custom', path: ['split'], message: `expected train + validation + test = 1, got ${train + validation + test}` });
-    }
-    if (test === 0) ctx.addIssue({ code: 'custom', path: ['split', 'test'], message: 'expected a test share above 0: evaluation needs held-out data' });
   });
 
 const evaluationSchema = z

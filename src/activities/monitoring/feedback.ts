@@ -13,32 +13,33 @@ export interface FeedbackEvent {
 }
 
 /**
- * Feedback lives in the artifact store as batches named by time, so a monitoring check reads only
- * the batches of its window and writers never contend on one document.
+ * Feedback lives in the artifact store as batches named by the time they were written, so writers never
+ * contend on one document and a monitoring check reads each batch exactly once: the windows are over
+ * write time, and feedback that arrives late about an earlier answer is still counted.
  */
-export async function appendFeedback(store: ArtifactStore, pipeline: string, version: number, events: FeedbackEvent[]): Promise<string> {
+export async function appendFeedback(store: ArtifactStore, pipeline: string, version: number, events: FeedbackEvent[], now = new Date()): Promise<string> {
   if (events.length === 0) throw new Error('expected at least one feedback event');
-  const first = events.map((e) => e.at).sort()[0];
-  const name = `${prefix(pipeline, version)}${first}-${randomBytes(4).toString('hex')}.json`;
+  const name = `${prefix(pipeline, version)}${nameSafe(now.toISOString())}-${randomBytes(4).toString('hex')}.json`;
   await store.writeNamed(name, JSON.stringify(events));
   return name;
 }
 
-/** Events with `from < at <= to` (`from` null: from the beginning). */
+/** Events of the batches written in `(from, to]` (`from` null: from the beginning). */
 export async function readFeedback(store: ArtifactStore, pipeline: string, version: number, from: string | null, to: string): Promise<FeedbackEvent[]> {
-  const names = await store.listNamed(prefix(pipeline, version));
+  const base = prefix(pipeline, version);
   const events: FeedbackEvent[] = [];
-  for (const name of names) {
-    // Batches are named `<time of first event>-<random>.json`: a batch that starts after the window is skipped unread.
-    const batchStart = name.slice(prefix(pipeline, version).length, -'-00000000.json'.length);
-    if (batchStart > to) continue;
+  for (const name of await store.listNamed(base)) {
+    const writtenAt = name.slice(base.length, -'-00000000.json'.length);
+    if ((from !== null && writtenAt <= nameSafe(from)) || writtenAt > nameSafe(to)) continue;
     const raw = await store.readNamed(name);
-    if (!raw) continue;
-    for (const e of JSON.parse(raw.toString('utf8')) as FeedbackEvent[]) {
-      if ((from === null || e.at > from) && e.at <= to) events.push(e);
-    }
+    if (raw) events.push(...(JSON.parse(raw.toString('utf8')) as FeedbackEvent[]));
   }
   return events;
+}
+
+/** Document names allow no ':'; dropping them keeps ISO times in sort order. */
+function nameSafe(isoTime: string): string {
+  return isoTime.replace(/:/g, '');
 }
 
 function prefix(pipeline: string, version: number): string {

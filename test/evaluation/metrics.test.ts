@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { scorePredictions } from '../../src/activities/evaluation/evaluate-model';
+import { followsStyle, percentile, tokenF1, tokenize } from '../../src/activities/evaluation/metrics';
+import { loadSpecFile } from '../../src/spec/load';
+
+describe('evaluation metrics', () => {
+  it('tokenizes words and numbers, ignoring case and punctuation', () => {
+    assert.deepEqual(tokenize('Returns are FREE within 30 days, aren’t they?'), ['returns', 'are', 'free', 'within', '30', 'days', 'aren’t', 'they']);
+  });
+
+  it('computes token F1 as hand-computed', () => {
+    // 3 of 4 predicted tokens are in the 6-token reference: P = 3/4, R = 3/6, F1 = 2PR/(P+R) = 0.6
+    assert.equal(tokenF1('returns take thirty days', 'returns take up to thirty business'), 0.6);
+    assert.equal(tokenF1('the the the', 'the cat'), 0.4); // one "the" matches: P = 1/3, R = 1/2
+    assert.equal(tokenF1('', ''), 1);
+    assert.equal(tokenF1('hello', ''), 0);
+  });
+
+  it('interpolates percentiles like numpy', () => {
+    assert.equal(percentile([1, 2, 3, 4], 0.5), 2.5);
+    assert.ok(Math.abs(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95) - 9.55) < 1e-12);
+  });
+
+  it('checks the house style', () => {
+    const rules = { max_words: 5, forbidden_phrases: ['As an AI'] };
+    assert.deepEqual(followsStyle('Sure, here it is.', rules), { ok: true });
+    assert.deepEqual(followsStyle('one two three four five six', rules), { ok: false, reason: '6 words > 5' });
+    assert.deepEqual(followsStyle('as an ai I cannot', rules), { ok: false, reason: 'contains "As an AI"' });
+    assert.deepEqual(followsStyle('  ', rules), { ok: false, reason: 'empty answer' });
+  });
+
+  it('scores a set of predictions against the spec', () => {
+    const evaluation = loadSpecFile('customer-support-demo').spec.evaluation; // min_token_f1 0.4, max_words 60
+    const p = (prediction: string, reference: string, latency_s: number) => ({ id: prediction, category: null, reference, prediction, latency_s, new_tokens: 1 });
+    const { metrics } = scorePredictions(
+      [p('free shipping over 75 dollars', 'shipping is free over 75 dollars', 1), p('no idea', 'orders ship in 3 days', 2), p('', 'x', 3)],
+      evaluation,
+    );
+    assert.equal(metrics.accuracy, 1 / 3);
+    assert.equal(metrics.consistency, 2 / 3);
+    assert.equal(metrics.response_time, 2.9);
+  });
+});

