@@ -1,0 +1,146 @@
+"""The `train` command: fine-tune with the HF Trainer and save the result to output_dir/model."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import time
+from typing import Any
+
+from . import __version__
+from .cancel import Cancellation, Cancelled
+from .config import TrainConfig
+from .data import ChatDataset, PadCollator, read_jsonl
+from .events import emit
+from .models import apply_method, count_parameters, load_base, qlora_quantization
+
+
+def _training_args(cfg: TrainConfig, has_validation: bool) -> Any:
+    import torch
+    from transformers import TrainingArguments
+
+    cuda = torch.cuda.is_available()
+    bf16 = cuda and torch.cuda.is_bf16_supported()
+    return TrainingArguments(
+        output_dir=cfg.output_dir,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps if cfg.max_steps is not None else -1,
+        per_device_train_batch_size=cfg.batch_size,
+        per_device_eval_batch_size=cfg.batch_size,
+        gradient_accumulation_steps=cfg.gradient_accumulation_steps,
+        learning_rate=cfg.learning_rate,
+        warmup_steps=cfg.warmup_steps,
+        seed=cfg.seed,
+        bf16=bf16,
+        fp16=cuda and not bf16,
+        logging_strategy="steps",
+        logging_steps=cfg.logging_steps,
+        eval_strategy="steps" if has_validation else "no",
+        eval_steps=cfg.eval_steps,
+        save_strategy="steps",
+        save_steps=cfg.save_steps,
+        # The best checkpoint is kept on top of the limit, so 3 means "the last 2 plus the best".
+        save_total_limit=3 if has_validation else 2,
+        load_best_model_at_end=has_validation,
+        metric_for_best_model="eval_loss" if has_validation else None,
+        greater_is_better=False if has_validation else None,
+        label_names=["labels"],
+        remove_unused_columns=False,
+        include_num_input_tokens_seen="non_padding",
+        dataloader_num_workers=0,
+        dataloader_pin_memory=cuda,
+        report_to="none",
+        disable_tqdm=True,
+        log_level="warning",
+    )
+
+
+def _save_final(trainer: Any, cfg: TrainConfig, metrics: dict[str, Any]) -> str:
+    """Save adapter or full model + tokenizer + training record, replacing any previous result atomically."""
+    final = os.path.abspath(os.path.join(cfg.output_dir, "model"))
+    staging = final + ".partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    trainer.save_model(staging)  # a PeftModel saves only its adapter; processing_class adds the tokenizer
+    training_args = os.path.join(staging, "training_args.bin")
+    if os.path.exists(training_args):
+        os.remove(training_args)  # a pickle the consumers of this directory never need
+    record = {"trainer_version": __version__, "config": dataclasses.asdict(cfg), "metrics": metrics}
+    with open(os.path.join(staging, "tempered_training.json"), "w", encoding="utf-8") as fh:
+        json.dump(record, fh, indent=2)
+    shutil.rmtree(final, ignore_errors=True)
+    os.rename(staging, final)
+    return final
+
+
+def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
+    from transformers import PrinterCallback, Trainer, set_seed
+
+    from .callbacks import CancelCallback, EarlyStoppingEvents, EventCallback
+
+    started_at = time.perf_counter()
+    # Parse datasets before loading the model, so malformed data fails fast.
+    train_records = read_jsonl(cfg.train_file)
+    val_records = read_jsonl(cfg.validation_file) if cfg.validation_file else None
+
+    quantization = qlora_quantization() if cfg.method == "qlora" else None
+    tokenizer, model = load_base(cfg.base_model, cfg.gguf_file, cfg.seed, quantization)
+    # Adapter weights are drawn from the global RNG here, before the Trainer seeds it itself.
+    set_seed(cfg.seed)
+    model = apply_method(model, cfg.method, cfg.lora)
+
+    train_ds = ChatDataset(tokenizer, train_records, cfg.max_length, cfg.train_file)
+    val_ds = ChatDataset(tokenizer, val_records, cfg.max_length, cfg.validation_file) if val_records else None
+    total, trainable = count_parameters(model)
+
+    os.makedirs(cfg.output_dir, exist_ok=True)
+    cancel.deferred()  # from here on a signal means "checkpoint, then stop"
+    events = EventCallback(
+        {
+            "base_model": cfg.base_model,
+            "method": cfg.method,
+            "parameters": total,
+            "trainable_parameters": trainable,
+            "train_examples": len(train_ds),
+            "validation_examples": len(val_ds) if val_ds else 0,
+        }
+    )
+    stopper = CancelCallback(cancel)
+    callbacks: list[Any] = [events, stopper]
+    if val_ds is not None and cfg.early_stopping_patience > 0:
+        callbacks.append(EarlyStoppingEvents(early_stopping_patience=cfg.early_stopping_patience))
+
+    trainer = Trainer(
+        model=model,
+        args=_training_args(cfg, val_ds is not None),
+        train_dataset=train_ds,
+        eval_dataset=val_ds,
+        data_collator=PadCollator(tokenizer.pad_token_id),
+        processing_class=tokenizer,
+        callbacks=callbacks,
+    )
+    trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; EventCallback reports them
+    result = trainer.train(resume_from_checkpoint=cfg.resume_from_checkpoint)
+    state = trainer.state
+    if stopper.stopped_at is not None:
+        raise Cancelled(state.global_step)
+    best = os.path.abspath(state.best_model_checkpoint) if state.best_model_checkpoint else None
+
+    metrics = {
+        "train_loss": result.training_loss,
+        "steps": state.global_step,
+        "best_checkpoint": best,
+        "best_eval_loss": state.best_metric,
+        "train_runtime_s": result.metrics.get("train_runtime"),
+    }
+    model_dir = _save_final(trainer, cfg, metrics)
+    emit(
+        "done",
+        model_dir=model_dir,
+        best_checkpoint=best,
+        best_eval_loss=state.best_metric,
+        train_loss=result.training_loss,
+        steps=state.global_step,
+        runtime_s=round(time.perf_counter() - started_at, 3),
+    )
