@@ -29,7 +29,7 @@ class Cancellation:
         self.requested = False
         self.immediate = True  # switched off once there is progress to save
 
-    def install(self) -> "Cancellation":
+    def install(self) -> Cancellation:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._handle)
         return self

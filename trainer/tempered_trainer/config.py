@@ -7,7 +7,7 @@ import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from .errors import ConfigError
 
@@ -19,7 +19,7 @@ class ModelConfig:
     base_model: str = field(
         metadata={"help": "`tiny:llama`, `package:<python_module>` (with gguf_file), or a local model directory."}
     )
-    gguf_file: Optional[str] = field(
+    gguf_file: str | None = field(
         default=None, metadata={"help": "GGUF file name inside the package or directory; dequantised to fp32."}
     )
 
@@ -43,7 +43,7 @@ class TrainConfig(ModelConfig):
     method: str = field(default="lora", metadata={"help": "`lora`, `full` or `qlora` (4-bit base, needs CUDA)."})
     lora: LoraSettings = field(default_factory=LoraSettings, metadata={"help": "LoRA settings."})
     epochs: float = field(default=1, metadata={"help": "Passes over train_file (ignored when max_steps is set)."})
-    max_steps: Optional[int] = field(default=None, metadata={"help": "Total optimizer steps; overrides epochs."})
+    max_steps: int | None = field(default=None, metadata={"help": "Total optimizer steps; overrides epochs."})
     batch_size: int = field(default=4, metadata={"help": "Examples per device per forward pass."})
     gradient_accumulation_steps: int = field(default=1, metadata={"help": "Forward passes per optimizer step."})
     learning_rate: float = field(default=2e-4, metadata={"help": "Peak learning rate (linear decay)."})
@@ -57,11 +57,11 @@ class TrainConfig(ModelConfig):
     )
     logging_steps: int = field(default=1, metadata={"help": "Emit a `step` event every N optimizer steps."})
     train_file: str = field(default="", metadata={"help": "Training JSONL file."})
-    validation_file: Optional[str] = field(
+    validation_file: str | None = field(
         default=None, metadata={"help": "Validation JSONL file; without it there is no eval or early stopping."}
     )
     output_dir: str = field(default="", metadata={"help": "Checkpoints go here; the final model to output_dir/model."})
-    resume_from_checkpoint: Optional[str] = field(
+    resume_from_checkpoint: str | None = field(
         default=None, metadata={"help": "A checkpoint-N directory to resume from exactly."}
     )
 
@@ -70,12 +70,12 @@ class TrainConfig(ModelConfig):
 class EvalConfig(ModelConfig):
     """The `evaluate` command: loss/perplexity on test_file plus greedy predictions."""
 
-    adapter_dir: Optional[str] = field(
+    adapter_dir: str | None = field(
         default=None, metadata={"help": "A train output (output_dir/model): a LoRA adapter or a full model."}
     )
     test_file: str = field(default="", metadata={"help": "Test JSONL file."})
     max_new_tokens: int = field(default=64, metadata={"help": "Generation budget per prediction."})
-    max_samples: Optional[int] = field(default=None, metadata={"help": "Use only the first N test records."})
+    max_samples: int | None = field(default=None, metadata={"help": "Use only the first N test records."})
     max_length: int = field(default=256, metadata={"help": "Tokens kept per example for loss and prompts."})
     batch_size: int = field(default=8, metadata={"help": "Examples per forward pass when computing the loss."})
     predictions_file: str = field(default="", metadata={"help": "Output JSONL, written atomically."})
@@ -127,9 +127,7 @@ def _from_dict(cls: type, data: dict, prefix: str = "") -> Any:
     known = {f.name: f for f in fields(cls)}
     unknown = sorted(set(data) - set(known))
     if unknown:
-        raise ConfigError(
-            f"{prefix}{unknown[0]}: unknown config key; expected one of: {', '.join(sorted(known))}"
-        )
+        raise ConfigError(f"{prefix}{unknown[0]}: unknown config key; expected one of: {', '.join(sorted(known))}")
     values = {}
     for name, f in known.items():
         if name in data:
@@ -161,7 +159,7 @@ def _require(cond: bool, message: str) -> None:
         raise ConfigError(message)
 
 
-def _require_file(path: Optional[str], name: str) -> None:
+def _require_file(path: str | None, name: str) -> None:
     _require(bool(path), f"{name}: required (a JSONL file path)")
     _require(os.path.isfile(path), f"{name}: file not found: {path}")
 

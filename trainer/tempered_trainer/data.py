@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from .errors import DataError
 
@@ -19,7 +19,7 @@ class Record:
 
     id: str
     messages: list[dict[str, str]]
-    category: Optional[str]
+    category: str | None
 
     @property
     def prompt(self) -> list[dict[str, str]]:
@@ -49,10 +49,12 @@ def _record(obj: Any, where: str) -> Record:
     rid = obj.get("id")
     if not isinstance(rid, (str, int)) or isinstance(rid, bool):
         raise DataError(f"{where}: 'id' must be a string")
-    return Record(id=str(rid), messages=[{"role": m["role"], "content": m["content"]} for m in messages], category=category)
+    return Record(
+        id=str(rid), messages=[{"role": m["role"], "content": m["content"]} for m in messages], category=category
+    )
 
 
-def read_jsonl(path: str, limit: Optional[int] = None) -> list[Record]:
+def read_jsonl(path: str, limit: int | None = None) -> list[Record]:
     """All records of a JSONL file (blank lines skipped); errors name the file and line."""
     records: list[Record] = []
     try:
@@ -87,14 +89,16 @@ def prompt_ids(tokenizer: Any, record: Record, max_length: int) -> list[int]:
     return ids[-max_length:]
 
 
-def encode(tokenizer: Any, record: Record, max_length: int) -> Optional[dict[str, list[int]]]:
+def encode(tokenizer: Any, record: Record, max_length: int) -> dict[str, list[int]] | None:
     """input_ids + labels (-100 over the prompt), or None when truncation leaves no answer token."""
     full = _ids(tokenizer, record.messages, generation_prompt=False)
     prefix = _ids(tokenizer, record.prompt, generation_prompt=True)
     n_prompt = len(prefix)
     if full[:n_prompt] != prefix:
         # Token merges across the boundary: fall back to the longest common prefix.
-        n_prompt = next((i for i, (a, b) in enumerate(zip(full, prefix)) if a != b), min(len(full), len(prefix)))
+        n_prompt = next(
+            (i for i, (a, b) in enumerate(zip(full, prefix, strict=False)) if a != b), min(len(full), len(prefix))
+        )
     full = full[:max_length]
     labels = [IGNORE] * min(n_prompt, len(full)) + full[n_prompt:]
     if all(label == IGNORE for label in labels):
@@ -115,7 +119,10 @@ class ChatDataset:
                 self.records.append(record)
         dropped = len(records) - len(self.examples)
         if dropped:
-            print(f"[tempered] {name}: {dropped} record(s) dropped: prompt longer than max_length={max_length}", file=sys.stderr)
+            print(
+                f"[tempered] {name}: {dropped} record(s) dropped: prompt longer than max_length={max_length}",
+                file=sys.stderr,
+            )
         if not self.examples:
             raise DataError(f"{name}: every record's prompt is longer than max_length={max_length}")
 

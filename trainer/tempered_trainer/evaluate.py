@@ -37,8 +37,11 @@ def load_for_eval(cfg: EvalConfig) -> tuple[Any, Any]:
     if adapter:
         trained = _training_record(adapter)
         if trained.get("base_model") not in (None, cfg.base_model):
-            print(f"[tempered] warning: adapter was trained on {trained['base_model']!r}, "
-                  f"evaluating on {cfg.base_model!r}", file=sys.stderr)
+            print(
+                f"[tempered] warning: adapter was trained on {trained['base_model']!r}, "
+                f"evaluating on {cfg.base_model!r}",
+                file=sys.stderr,
+            )
         # tiny: weights come from the seed, so the adapter only fits the base built with the training seed.
         if cfg.base_model.startswith("tiny:") and isinstance(trained.get("seed"), int):
             seed = trained["seed"]
@@ -98,6 +101,8 @@ def run_evaluate(cfg: EvalConfig, cancel: Cancellation) -> None:
     records = read_jsonl(cfg.test_file, limit=cfg.max_samples)
     torch.manual_seed(cfg.seed)
     tokenizer, model = load_for_eval(cfg)
+    if torch.cuda.is_available() and model.device.type == "cpu":
+        model.to("cuda")
     model.eval()
     cancel.deferred()  # stop between batches/samples so the temp file is cleaned up
     emit("started", samples=len(records))
@@ -125,7 +130,7 @@ def run_evaluate(cfg: EvalConfig, cancel: Cancellation) -> None:
                     generation_config=generation,
                 )
                 latency = time.perf_counter() - started
-                new = output[0, len(ids):].tolist()
+                new = output[0, len(ids) :].tolist()
                 gen_tokens += len(new)
                 gen_seconds += latency
                 line = {

@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
-from typing import Any, Optional
+from typing import Any
 
 from .errors import ConfigError
 from .tiny import VARIANTS, cache_root, tiny_model_dir
@@ -27,12 +27,14 @@ def _package_dir(module: str) -> str:
     return os.path.dirname(spec.origin)
 
 
-def check_base_model(base_model: str, gguf_file: Optional[str]) -> None:
+def check_base_model(base_model: str, gguf_file: str | None) -> None:
     """Validate `base_model`/`gguf_file` without loading anything heavy."""
     if base_model.startswith("tiny:"):
         variant = base_model.split(":", 1)[1]
         if variant not in VARIANTS:
-            raise ConfigError(f"base_model: unknown tiny model {base_model!r}; expected one of tiny:{', tiny:'.join(VARIANTS)}")
+            raise ConfigError(
+                f"base_model: unknown tiny model {base_model!r}; expected one of tiny:{', tiny:'.join(VARIANTS)}"
+            )
         if gguf_file is not None:
             raise ConfigError("gguf_file: expected null for tiny: models")
         return
@@ -54,7 +56,7 @@ def check_base_model(base_model: str, gguf_file: Optional[str]) -> None:
     # Anything else is taken as a hub id; it loads only if already in the local Hugging Face cache.
 
 
-def resolve(base_model: str, gguf_file: Optional[str], seed: int) -> tuple[str, dict[str, Any]]:
+def resolve(base_model: str, gguf_file: str | None, seed: int) -> tuple[str, dict[str, Any]]:
     """(path or id for from_pretrained, extra kwargs)."""
     if base_model.startswith("tiny:"):
         return tiny_model_dir(base_model.split(":", 1)[1], seed), {}
@@ -80,6 +82,7 @@ def _cached_gguf_tokenizer(path: str, gguf_file: str) -> Any:
         os.makedirs(cache_root(), exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".building-", dir=cache_root())
         tokenizer.save_pretrained(tmp)
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; the cache may be shared
         os.rename(tmp, target)  # fails harmlessly if another process cached it first
     except OSError as exc:  # an unwritable cache only costs time
         if not os.path.isdir(target):
@@ -103,9 +106,7 @@ def load_tokenizer(path: str, **kwargs: Any):
     return tokenizer
 
 
-def load_base(
-    base_model: str, gguf_file: Optional[str], seed: int, quantization: Any = None
-) -> tuple[Any, Any]:
+def load_base(base_model: str, gguf_file: str | None, seed: int, quantization: Any = None) -> tuple[Any, Any]:
     """(tokenizer, model) for a base_model string; load failures become config errors."""
     from transformers import AutoModelForCausalLM
 

@@ -33,7 +33,9 @@ VARIANTS = ("llama",)
 
 
 def cache_root() -> str:
-    return os.environ.get("TEMPERED_MODEL_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "tempered", "models")
+    return os.environ.get("TEMPERED_MODEL_CACHE") or os.path.join(
+        os.path.expanduser("~"), ".cache", "tempered", "models"
+    )
 
 
 def build_tokenizer():
@@ -83,6 +85,7 @@ def _build(target: str, seed: int) -> None:
     try:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; the cache may be shared
         try:
             os.rename(tmp, target)
         except OSError:
