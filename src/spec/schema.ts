@@ -86,26 +86,33 @@ const experimentSchema = z.strictObject({
   }).optional(),
 });
 
-const trainingSchema = z.strictObject({
-  method: z.enum(['lora', 'qlora', 'full']).default('lora'),
-  epochs: z.number().positive().default(3),
-  max_steps: z.int().positive().optional(),
-  batch_size: z.int().positive().default(4),
-  gradient_accumulation_steps: z.int().positive().default(1),
-  learning_rate: z.number().positive().max(1).default(2e-4),
-  warmup_steps: z.int().min(0).default(100),
-  eval_steps: z.int().positive().default(50),
-  save_steps: z.int().positive().default(50),
-  early_stopping: z.strictObject({ patience: z.int().min(0).default(3) }).prefault({}),
-  lora: z
-    .strictObject({
-      r: z.int().positive().default(8),
-      alpha: z.number().positive().default(16),
-      dropout: fraction.default(0.05),
-      target_modules: z.array(z.string()).min(1).default(['q_proj', 'v_proj']),
-    })
-    .prefault({}),
-});
+const trainingSchema = z
+  .strictObject({
+    method: z.enum(['lora', 'qlora', 'full']).default('lora'),
+    epochs: z.number().positive().default(3),
+    max_steps: z.int().positive().optional(),
+    batch_size: z.int().positive().default(4),
+    gradient_accumulation_steps: z.int().positive().default(1),
+    learning_rate: z.number().positive().max(1).default(2e-4),
+    warmup_steps: z.int().min(0).default(100),
+    eval_steps: z.int().positive().default(50),
+    save_steps: z.int().positive().default(50),
+    early_stopping: z.strictObject({ patience: z.int().min(0).default(3) }).prefault({}),
+    lora: z
+      .strictObject({
+        r: z.int().positive().default(8),
+        alpha: z.number().positive().default(16),
+        dropout: z.number().min(0, 'expected a number in [0, 1)').lt(1, 'expected a number in [0, 1)').default(0.05),
+        target_modules: z.array(z.string()).min(1).default(['q_proj', 'v_proj']),
+      })
+      .prefault({}),
+  })
+  .superRefine((t, ctx) => {
+    // The best checkpoint is chosen at evaluations, so checkpoints must fall on evaluation steps.
+    if (t.save_steps % t.eval_steps !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['save_steps'], message: `expected a multiple of eval_steps (${t.eval_steps}), got ${t.save_steps}` });
+    }
+  });
 
 const faqCsvSource = z.strictObject({
   type: z.literal('faq_csv'),

@@ -15,6 +15,9 @@ export interface WorkerSetup {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Long activities' heartbeats reach the server this often, so `tempered status` shows live steps and loss. */
+const PROGRESS_INTERVAL = '5 seconds';
+
 /** Training gets time to write a checkpoint when the worker is told to stop. */
 const GPU_SHUTDOWN_GRACE = '2 minutes';
 
@@ -32,12 +35,13 @@ export async function createWorker(kind: WorkerKind, setup: WorkerSetup): Promis
         maxConcurrentActivityTaskExecutions: slots.control,
       });
     case 'cpu':
-      return Worker.create({ ...common, activities: cpuActivities, maxConcurrentActivityTaskExecutions: slots.cpu });
+      return Worker.create({ ...common, activities: cpuActivities, maxConcurrentActivityTaskExecutions: slots.cpu, maxHeartbeatThrottleInterval: PROGRESS_INTERVAL });
     case 'gpu':
       return Worker.create({
         ...common,
         activities: gpuActivities,
         maxConcurrentActivityTaskExecutions: slots.gpu,
+        maxHeartbeatThrottleInterval: PROGRESS_INTERVAL,
         shutdownGraceTime: GPU_SHUTDOWN_GRACE,
       });
   }

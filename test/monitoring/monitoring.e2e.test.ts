@@ -108,6 +108,6 @@ describe('monitoringWorkflow on a real Temporal server', function () {
     assert.ok(final.alerts >= 1);
 
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory());
-    await maybeRecordHistory('monitoring-breach-retrain', () => handle.fetchHistory());
+    await maybeRecordHistory('monitoring-breach-retrain', env, workflowId, handle.firstExecutionRunId);
   });
 });

@@ -11,6 +11,7 @@ import { PipelineName, PipelinePhase } from '../../src/pipeline/search-attribute
 import type { PipelineInput } from '../../src/pipeline/types';
 import { fineTuningPipeline } from '../../src/workflows';
 import { approveDeploymentUpdate, statusQuery } from '../../src/workflows/messages';
+import { SEAWEEDFS_CREDENTIALS, startSeaweedFs } from '../support/seaweedfs';
 import { fixtures, maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
 
 const tinySpec = path.join(fixtures, 'pipelines', 'tiny-support.yaml');
@@ -77,10 +78,32 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     await monitor.terminate('test over');
 
     await replay(handle);
-    await maybeRecordHistory('pipeline-auto-approval', () => handle.fetchHistory());
+    await maybeRecordHistory('pipeline-auto-approval', env, handle.workflowId);
   });
 
-  it('waits for a listed approver, refusing anyone else, before it registers the model', async () => {
+  it('waits for a listed approver, refusing anyone else, before it registers the model (artifacts in S3)', async () => {
+    // This run keeps every artifact in a real S3-compatible store: the phases exchange only references.
+    const s3 = await startSeaweedFs();
+    const s3Env: Record<string, string> = {
+      TEMPERED_ARTIFACTS: `s3://${s3.bucket}/pipelines`,
+      TEMPERED_S3_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: SEAWEEDFS_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SEAWEEDFS_CREDENTIALS.secretAccessKey,
+    };
+    const saved = Object.fromEntries(Object.keys(s3Env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, s3Env);
+    try {
+      await humanApprovalRun();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await s3.stop();
+    }
+  });
+
+  async function humanApprovalRun() {
     const overrides = { deployment: { approval: { mode: 'human', approvers: ['ana'], timeout: '10m' } }, monitoring: { enabled: false } };
     const handle = await start({ pipeline: tinySpec, overrides }, 'tiny-human');
 
@@ -111,9 +134,12 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     const phases = (await handle.query(statusQuery)).phases;
     assert.equal(phases.find((p) => p.name === 'continuous-improvement')?.state, 'skipped');
 
+    assert.match(result.modelVersion!.model.uri, /^s3:\/\/tempered-test\/pipelines\/sha256\//);
+    assert.ok(await openArtifactStore().exists(result.modelVersion!.model), 'the adapter is in the bucket');
+
     await replay(handle);
-    await maybeRecordHistory('pipeline-human-approval', () => handle.fetchHistory());
-  });
+    await maybeRecordHistory('pipeline-human-approval', env, handle.workflowId);
+  }
 
   it('stops in the data phase, naming the file and line, when a source is malformed', async () => {
     const overrides = { 'data.sources': [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] };
@@ -132,7 +158,7 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     assert.equal(status.phases.find((p) => p.name === 'experiment')?.state, 'pending', 'no training after bad data');
 
     await replay(handle);
-    await maybeRecordHistory('pipeline-bad-data', () => handle.fetchHistory());
+    await maybeRecordHistory('pipeline-bad-data', env, handle.workflowId);
   });
 
   it('fails at once, without retries, on a spec that does not validate', async () => {

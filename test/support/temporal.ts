@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap, Worker } from '@temporalio/worker';
 import { temporalBin } from '../../src/config/paths';
@@ -59,11 +61,15 @@ export function useTempArtifactStore(): string {
 export const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 export const historiesDir = path.resolve(__dirname, '..', '..', '..', 'test', 'histories');
 
-/** With RECORD_HISTORIES=1, tests save the histories the replay test guards (`npm run record-histories`). */
-export async function maybeRecordHistory(name: string, fetch: () => Promise<unknown>): Promise<void> {
+/**
+ * With RECORD_HISTORIES=1, tests save the histories the replay test guards (`npm run record-histories`),
+ * written by the Temporal CLI in the same JSON form as `temporal workflow show --output json` and the Web UI's download.
+ */
+export async function maybeRecordHistory(name: string, env: TestWorkflowEnvironment, workflowId: string, runId?: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
-  const history = (await fetch()) as Parameters<typeof historyToJSON>[0];
+  const args = ['workflow', 'show', '--address', env.address, '--namespace', env.namespace ?? 'default', '--workflow-id', workflowId, '--output', 'json'];
+  if (runId) args.push('--run-id', runId);
+  const { stdout } = await promisify(execFile)(temporalBin, args, { maxBuffer: 64 * 1024 * 1024 });
   fs.mkdirSync(historiesDir, { recursive: true });
-  fs.writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(history));
+  fs.writeFileSync(path.join(historiesDir, `${name}.json`), stdout);
 }

@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import { openArtifactStore } from '../../artifacts/store';
 import type { ArtifactRef, EvaluationResult, PipelineSpec } from '../../pipeline/types';
 import { baseModelConfig } from '../trainer/model-source';
+import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
 import { runTrainer } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
 import { followsStyle, mean, percentile, tokenF1 } from './metrics';
@@ -43,30 +44,32 @@ export async function evaluateModel({ spec, test, model, adapter }: EvaluateInpu
   }
 
   const predictionsFile = path.join(workDir, 'predictions.jsonl');
-  const beat = setInterval(() => ctx.heartbeat(), 10_000);
-  let done;
-  try {
-    done = await runTrainer({
-      command: 'evaluate',
-      workDir,
-      signal: ctx.cancellationSignal,
-      config: {
-        ...baseModelConfig(spec),
-        adapter_dir: adapterDir,
-        test_file: testFile,
-        max_new_tokens: spec.evaluation.max_new_tokens,
-        max_samples: spec.evaluation.max_samples ?? null,
-        max_length: spec.data.max_length,
-        predictions_file: predictionsFile,
-        seed: spec.data.split.seed,
-      },
-      onEvent: (event) => {
-        if (event.event === 'progress') ctx.heartbeat({ done: event.done, total: event.total });
-      },
-    });
-  } finally {
-    clearInterval(beat);
-  }
+  let progress: { done: number; total: number } | undefined;
+  const done = await withPeriodicHeartbeat(
+    () => progress,
+    () =>
+      runTrainer({
+        command: 'evaluate',
+        workDir,
+        signal: ctx.cancellationSignal,
+        config: {
+          ...baseModelConfig(spec),
+          adapter_dir: adapterDir,
+          test_file: testFile,
+          max_new_tokens: spec.evaluation.max_new_tokens,
+          max_samples: spec.evaluation.max_samples ?? null,
+          max_length: spec.data.max_length,
+          predictions_file: predictionsFile,
+          seed: spec.data.split.seed,
+        },
+        onEvent: (event) => {
+          if (event.event === 'progress') {
+            progress = { done: Number(event.done), total: Number(event.total) };
+            ctx.heartbeat(progress);
+          }
+        },
+      }),
+  );
 
   const predictions = fs
     .readFileSync(predictionsFile, 'utf8')

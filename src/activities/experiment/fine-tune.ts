@@ -4,7 +4,8 @@ import { Context } from '@temporalio/activity';
 import { openArtifactStore } from '../../artifacts/store';
 import type { ArtifactRef, PipelineSpec, TrainingResult } from '../../pipeline/types';
 import { baseModelConfig } from '../trainer/model-source';
-import { runTrainer, type TrainerEvent } from '../trainer/trainer-process';
+import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
+import { runTrainer } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
 
 export interface FineTuneInput {
@@ -41,54 +42,50 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
   const outputDir = path.join(workDir, 'output');
   const t = spec.training;
 
-  // Heartbeat on a timer too: loading a large model can take minutes before the first step.
-  const beat = setInterval(() => ctx.heartbeat(progress), 10_000);
-  let done: TrainerEvent;
   let earlyStopped = false;
-  try {
-    ctx.heartbeat(progress);
-    done = await runTrainer({
-      command: 'train',
-      workDir,
-      signal: ctx.cancellationSignal,
-      config: {
-        ...baseModelConfig(spec),
-        method: t.method,
-        lora: t.lora,
-        epochs: t.epochs,
-        max_steps: t.max_steps ?? null,
-        batch_size: t.batch_size,
-        gradient_accumulation_steps: t.gradient_accumulation_steps,
-        learning_rate: t.learning_rate,
-        warmup_steps: t.warmup_steps,
-        max_length: spec.data.max_length,
-        seed: spec.data.split.seed,
-        eval_steps: t.eval_steps,
-        save_steps: t.save_steps,
-        early_stopping_patience: t.early_stopping.patience,
-        train_file: trainFile,
-        validation_file: validationFile,
-        output_dir: outputDir,
-        resume_from_checkpoint: resumeFrom,
-      },
-      onEvent: (event) => {
-        if (event.event === 'started') progress.totalSteps = num(event.total_steps);
-        if (event.event === 'step') {
-          progress.step = num(event.step) ?? progress.step;
-          progress.loss = num(event.loss);
-          ctx.heartbeat(progress);
-        }
-        if (event.event === 'eval') progress.evalLoss = num(event.eval_loss);
-        if (event.event === 'checkpoint') {
-          progress.checkpoint = String(event.path);
-          ctx.heartbeat(progress);
-        }
-        if (event.event === 'early_stop') earlyStopped = true;
-      },
-    });
-  } finally {
-    clearInterval(beat);
-  }
+  const done = await withPeriodicHeartbeat(
+    () => progress,
+    () =>
+      runTrainer({
+        command: 'train',
+        workDir,
+        signal: ctx.cancellationSignal,
+        config: {
+          ...baseModelConfig(spec),
+          method: t.method,
+          lora: t.lora,
+          epochs: t.epochs,
+          max_steps: t.max_steps ?? null,
+          batch_size: t.batch_size,
+          gradient_accumulation_steps: t.gradient_accumulation_steps,
+          learning_rate: t.learning_rate,
+          warmup_steps: t.warmup_steps,
+          max_length: spec.data.max_length,
+          seed: spec.data.split.seed,
+          eval_steps: t.eval_steps,
+          save_steps: t.save_steps,
+          early_stopping_patience: t.early_stopping.patience,
+          train_file: trainFile,
+          validation_file: validationFile,
+          output_dir: outputDir,
+          resume_from_checkpoint: resumeFrom,
+        },
+        onEvent: (event) => {
+          if (event.event === 'started') progress.totalSteps = num(event.total_steps);
+          if (event.event === 'step') {
+            progress.step = num(event.step) ?? progress.step;
+            progress.loss = num(event.loss);
+            ctx.heartbeat(progress);
+          }
+          if (event.event === 'eval') progress.evalLoss = num(event.eval_loss);
+          if (event.event === 'checkpoint') {
+            progress.checkpoint = String(event.path);
+            ctx.heartbeat(progress);
+          }
+          if (event.event === 'early_stop') earlyStopped = true;
+        },
+      }),
+  );
 
   const model = await store.putDirectory(String(done.model_dir));
   fs.rmSync(workDir, { recursive: true, force: true });

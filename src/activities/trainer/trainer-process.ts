@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ApplicationFailure } from '@temporalio/common';
-import { pythonBin, trainerDir } from '../../config/paths';
+import { modelCacheDir, pythonBin, trainerDir } from '../../config/paths';
 
 /** One JSON line from the trainer's stdout. */
 export interface TrainerEvent {
@@ -43,7 +43,14 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
 
   const child = spawn(pythonBin, ['-m', 'tempered_trainer', run.command, '--config', configFile], {
     cwd: run.workDir,
-    env: { ...process.env, PYTHONPATH: trainerDir, PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
+    env: {
+      ...process.env,
+      PYTHONPATH: trainerDir,
+      PYTHONUNBUFFERED: '1',
+      HF_HUB_OFFLINE: '1',
+      TRANSFORMERS_OFFLINE: '1',
+      TEMPERED_MODEL_CACHE: modelCacheDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderrTail: string[] = [];

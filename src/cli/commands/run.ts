@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pipelinesDir } from '../../config/paths';
 import { taskQueues } from '../../config/queues';
 import { webUiUrl } from '../../config/temporal';
 import { PipelineName, PipelinePhase } from '../../pipeline/search-attributes';
-import type { PipelineInput, PipelineResult } from '../../pipeline/types';
+import { PHASES, type PipelineInput, type PipelineResult } from '../../pipeline/types';
 import { loadSpecFile, resolveSpecPath } from '../../spec/load';
 import type { fineTuningPipeline } from '../../workflows';
 import { connectWorkers, createWorker } from '../../workers/create-workers';
@@ -69,7 +70,7 @@ async function follow(handle: WorkflowHandle<typeof fineTuningPipeline>, print: 
       const live = await readLiveStatus(handle).catch(() => null);
       if (!live?.status) continue;
       const detail = live.activities.map(formatActivity).filter(Boolean).join('; ');
-      const line = `[${live.status.progress.completed}/${live.status.progress.total}] ${live.status.phase}${detail ? `: ${detail}` : ''}`;
+      const line = `${phaseLabel(live.status.phase)}${detail ? `: ${detail}` : ''}`;
       if (line !== last) console.log(line);
       last = line;
     }
@@ -98,6 +99,8 @@ function report(workflowId: string, webUi: string, followed: Followed, json?: bo
 }
 
 async function withLocalWorkers<T>(fn: () => Promise<T>): Promise<T> {
+  // The progress lines are the output here; the workers speak up only for errors.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const { connection, namespace } = await connectWorkers();
   try {
     const workers = await Promise.all((['control', 'cpu', 'gpu'] as const).map((kind) => createWorker(kind, { connection, namespace })));
@@ -125,6 +128,12 @@ export function parseSets(sets: string[]): Record<string, unknown> {
     overrides[s.slice(0, eq)] = value;
   }
   return overrides;
+}
+
+/** `phase 3/6 experiment`: where the run is in the lifecycle. */
+function phaseLabel(phase: string): string {
+  const index = (PHASES as readonly string[]).indexOf(phase);
+  return index >= 0 ? `phase ${index + 1}/${PHASES.length} ${phase}` : phase;
 }
 
 function timestamp(): string {

@@ -1,6 +1,6 @@
 import { webUiUrl } from '../../config/temporal';
 import { connectClient } from '../connect';
-import { formatActivity, formatStatus } from '../format';
+import { formatActivity, formatStatus, formatSummary } from '../format';
 import { readLiveStatus } from '../live-status';
 import { EXIT, printJson } from '../output';
 
@@ -15,6 +15,7 @@ export async function statusCommand(workflowId: string, opts: { json?: boolean }
     } else {
       console.log(`${workflowId}: ${live.workflowStatus}`);
       if (live.status) console.log(formatStatus(live.status));
+      if (live.result) console.log(formatSummary(live.result));
       for (const line of live.activities.map(formatActivity).filter(Boolean)) console.log(`  now: ${line}`);
       console.log(`  Web UI: ${webUi}`);
     }

@@ -1,16 +1,10 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type * as cpu from '../../activities/cpu';
 import type { Plan, PreparedData, ResolvedPipeline } from '../../pipeline/types';
+import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 
 /** Phase 2: collect the sources, check their quality, split 80/10/10 without leakage. */
 export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, plan: Plan): Promise<PreparedData> {
-  const { prepareData } = proxyActivities<typeof cpu>({
-    taskQueue: pipeline.queues.cpu,
-    startToCloseTimeout: '2 hours',
-    heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidData', 'DataQualityGateFailed', 'InvalidPipelineSpec'] },
-  });
+  const { prepareData } = cpuActivities(pipeline.queues);
   return tracker.phase('data', async (summary) => {
     const data = await prepareData({ spec: pipeline.spec, baseDir: pipeline.baseDir });
     Object.assign(summary, {

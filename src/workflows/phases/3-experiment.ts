@@ -1,7 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type * as cpu from '../../activities/cpu';
-import type * as gpu from '../../activities/gpu';
 import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
+import { cpuActivities, gpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 
 export interface ExperimentOutcome {
@@ -11,19 +9,8 @@ export interface ExperimentOutcome {
 
 /** Phase 3: measure the base model first, then fine-tune it on a gpu worker. */
 export async function experimentPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, data: PreparedData): Promise<ExperimentOutcome> {
-  const { evaluateModel } = proxyActivities<typeof cpu>({
-    taskQueue: pipeline.queues.cpu,
-    startToCloseTimeout: '6 hours',
-    heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidTrainerConfig', 'InvalidData'] },
-  });
-  const { fineTune } = proxyActivities<typeof gpu>({
-    taskQueue: pipeline.queues.gpu,
-    startToCloseTimeout: '48 hours',
-    // The trainer reports every step; a silent worker is a lost worker, and the retry resumes from its checkpoint.
-    heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidTrainerConfig', 'InvalidData', 'OutOfMemory'] },
-  });
+  const { evaluateModel } = cpuActivities(pipeline.queues);
+  const { fineTune } = gpuActivities(pipeline.queues);
   return tracker.phase('experiment', async (summary) => {
     const baseline = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base' });
     summary.baselineAccuracy = baseline.metrics.accuracy;

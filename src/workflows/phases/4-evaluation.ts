@@ -1,6 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type * as cpu from '../../activities/cpu';
 import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
+import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 
 /** Phase 4: score the fine-tuned model on the held-out test split, the same way the baseline was scored. */
@@ -11,12 +10,7 @@ export async function evaluationPhase(
   training: TrainingResult,
   baseline: EvaluationResult,
 ): Promise<EvaluationResult> {
-  const { evaluateModel } = proxyActivities<typeof cpu>({
-    taskQueue: pipeline.queues.cpu,
-    startToCloseTimeout: '6 hours',
-    heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidTrainerConfig', 'InvalidData'] },
-  });
+  const { evaluateModel } = cpuActivities(pipeline.queues);
   return tracker.phase('evaluation', async (summary) => {
     const result = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', adapter: training.model });
     const m = result.metrics;
