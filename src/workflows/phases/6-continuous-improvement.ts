@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { ModelVersion, PipelineInput, ResolvedPipeline } from '../../pipeline/types';
 import { monitoringWorkflow } from '../monitoring';
@@ -20,13 +21,19 @@ export async function continuousImprovementPhase(
   }
   return tracker.phase('continuous-improvement', async (summary) => {
     const workflowId = `monitor-${modelVersion.name}-v${modelVersion.version}`;
-    await startChild(monitoringWorkflow, {
-      workflowId,
-      taskQueue: workflowInfo().taskQueue,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      args: [{ pipeline: pipeline.spec.name, modelVersion: modelVersion.version, retrainInput: input, monitoring, queues: pipeline.queues }],
-    });
+    try {
+      await startChild(monitoringWorkflow, {
+        workflowId,
+        taskQueue: workflowInfo().taskQueue,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        args: [{ pipeline: pipeline.spec.name, modelVersion: modelVersion.version, retrainInput: input, monitoring, queues: pipeline.queues }],
+      });
+    } catch (err) {
+      // A rerun that reproduced an already registered version finds its loop running: one loop per version.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      summary.alreadyMonitored = true;
+    }
     summary.monitoringWorkflowId = workflowId;
     summary.interval = monitoring.interval;
     summary.retraining = monitoring.retraining.trigger;
