@@ -21,8 +21,9 @@ export interface TemporalSettings {
   connection: { address: string; tls?: TLSConfig; apiKey?: string };
 }
 
-export const DEV_SERVER_PORT = 7233;
-export const DEV_UI_PORT = 8233;
+/** The embedded server's ports; TEMPERED_DEV_PORT and TEMPERED_DEV_UI_PORT move them when 7233/8233 are taken. */
+export const DEV_SERVER_PORT = Number(process.env.TEMPERED_DEV_PORT ?? 7233);
+export const DEV_UI_PORT = Number(process.env.TEMPERED_DEV_UI_PORT ?? 8233);
 
 export function temporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
   const external = Boolean(env.TEMPORAL_ADDRESS);

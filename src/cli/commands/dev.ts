@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { temporalSettings, webUiUrl } from '../../config/temporal';
 import { startDevServer, stopDetachedDevServer } from '../../devserver/dev-server';
 import { runWorkers } from '../../workers/create-workers';
@@ -20,7 +21,11 @@ export async function devCommand(opts: { detach?: boolean; stop?: boolean; worke
     server = await startDevServer({ detach: opts.detach });
     console.log(`${server.process ? 'started' : 'found'} Temporal at ${server.address}; Web UI ${webUiUrl(settings)}`);
   }
-  if (opts.detach || opts.workers === false) return EXIT.ok;
+  if (opts.detach) return EXIT.ok;
+  if (opts.workers === false) {
+    if (server?.process) await untilExit(server.process);
+    return EXIT.ok;
+  }
   console.log('workers running on the control, cpu and gpu queues; Ctrl-C stops them');
   try {
     await runWorkers(['control', 'cpu', 'gpu']);
@@ -28,4 +33,12 @@ export async function devCommand(opts: { detach?: boolean; stop?: boolean; worke
     server?.process?.kill('SIGTERM');
   }
   return EXIT.ok;
+}
+
+/** Runs until the server exits; Ctrl-C or a TERM stops the server too instead of orphaning it. */
+async function untilExit(child: ChildProcess): Promise<void> {
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  await new Promise((resolve) => child.once('exit', resolve));
+  process.off('SIGINT', forward).off('SIGTERM', forward);
 }
