@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { incompleteReason } from '../../src/activities/data/records';
-import { collect, invalidDataMessage, makeTempDir, source, TINY_SUPPORT, writeLines } from './helpers';
+import { collect, conversation, invalidDataMessage, source, TINY_SUPPORT, useTempDir, writeLines } from './helpers';
 
 function dialog(satisfaction: unknown, messages: [string, string][], extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -15,17 +14,11 @@ function dialog(satisfaction: unknown, messages: [string, string][], extra: Reco
   });
 }
 
-const conversation = (record: { messages: { role: string; content: string }[] }) => record.messages.map((m) => `${m.role}: ${m.content}`);
-
 describe('chat_logs source', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('makes one record per agent answer, with the earlier turns as context', async () => {
-    const file = writeLines(dir, 'chat_logs.jsonl', [
+    const file = writeLines(tempDir(), 'chat_logs.jsonl', [
       dialog(5, [
         ['customer', 'Where is my parcel?'],
         ['agent', 'Which order number?'],
@@ -50,7 +43,7 @@ describe('chat_logs source', () => {
   });
 
   it('keeps an agent greeting before the first question as context only', async () => {
-    const file = writeLines(dir, 'chat_logs.jsonl', [
+    const file = writeLines(tempDir(), 'chat_logs.jsonl', [
       dialog(4, [
         ['agent', 'Hi, how can I help?'],
         ['customer', 'Can I change my address?'],
@@ -64,7 +57,7 @@ describe('chat_logs source', () => {
   });
 
   it('drops dialogs rated below min_satisfaction and counts them', async () => {
-    const file = writeLines(dir, 'chat_logs.jsonl', [
+    const file = writeLines(tempDir(), 'chat_logs.jsonl', [
       dialog(5, [['customer', 'Q1?'], ['agent', 'A1.']]),
       dialog(2, [['customer', 'Q2?'], ['agent', 'A2.']]),
       dialog(3, [['customer', 'Q3?'], ['agent', 'A3.']]),
@@ -95,21 +88,21 @@ describe('chat_logs source', () => {
   });
 
   it('maps the configured user and assistant roles', async () => {
-    const file = writeLines(dir, 'chat_logs.jsonl', [dialog(5, [['client', 'Q?'], ['rep', 'A.']])]);
+    const file = writeLines(tempDir(), 'chat_logs.jsonl', [dialog(5, [['client', 'Q?'], ['rep', 'A.']])]);
     const { result, problems } = await collect(source({ type: 'chat_logs', path: file, user_roles: ['client'], assistant_roles: ['rep'] }));
     assert.equal(problems.total, 0);
     assert.deepEqual(result.records.map(conversation), [['user: Q?', 'assistant: A.']]);
   });
 
   it('keeps a dialog that was never answered as one incomplete record', async () => {
-    const file = writeLines(dir, 'chat_logs.jsonl', [dialog(5, [['customer', 'Hello?']])]);
+    const file = writeLines(tempDir(), 'chat_logs.jsonl', [dialog(5, [['customer', 'Hello?']])]);
     const { result } = await collect(source({ type: 'chat_logs', path: file }));
     assert.equal(result.records.length, 1);
     assert.equal(incompleteReason(result.records[0]), 'no answer');
   });
 
   it('fails on an unknown role, a missing satisfaction or a category that is not a string', async () => {
-    const file = writeLines(dir, 'chat_logs.jsonl', [
+    const file = writeLines(tempDir(), 'chat_logs.jsonl', [
       dialog(5, [['customer', 'Q?'], ['bot', 'A.']]),
       dialog(undefined, [['customer', 'Q?'], ['agent', 'A.']]),
       dialog(9, [['customer', 'Q?'], ['agent', 'A.']]),

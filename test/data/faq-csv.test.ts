@@ -2,17 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { incompleteReason } from '../../src/activities/data/records';
-import { collect, invalidDataMessage, makeTempDir, source, TINY_SUPPORT, writeLines } from './helpers';
+import { collect, invalidDataMessage, source, TINY_SUPPORT, useTempDir, writeLines } from './helpers';
 
 describe('faq_csv source', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('turns each row into a question and answer, using the column names from the source config', async () => {
-    const file = writeLines(dir, 'faq.csv', [
+    const file = writeLines(tempDir(), 'faq.csv', [
       'topic,reply,ask',
       'billing,You can pay by card.,How can I pay?',
       '',
@@ -57,7 +53,7 @@ describe('faq_csv source', () => {
   });
 
   it('accepts a byte order mark and Windows line endings', async () => {
-    const file = path.join(dir, 'faq.csv');
+    const file = path.join(tempDir(), 'faq.csv');
     fs.writeFileSync(file, '\uFEFFquestion,answer,category\r\nHow can I pay?,By card.,billing\r\n');
     const { result, problems } = await collect(source({ type: 'faq_csv', path: file }));
     assert.equal(problems.total, 0);
@@ -68,26 +64,26 @@ describe('faq_csv source', () => {
   });
 
   it('treats a missing category column as no category', async () => {
-    const file = writeLines(dir, 'faq.csv', ['question,answer', 'How can I pay?,By card.']);
+    const file = writeLines(tempDir(), 'faq.csv', ['question,answer', 'How can I pay?,By card.']);
     const { result, problems } = await collect(source({ type: 'faq_csv', path: file }));
     assert.equal(problems.total, 0);
     assert.equal(result.records[0].category, null);
   });
 
   it('keeps a row with an empty answer as an incomplete record for the quality check', async () => {
-    const file = writeLines(dir, 'faq.csv', ['question,answer,category', 'How can I pay?,,billing']);
+    const file = writeLines(tempDir(), 'faq.csv', ['question,answer,category', 'How can I pay?,,billing']);
     const { result, problems } = await collect(source({ type: 'faq_csv', path: file }));
     assert.equal(problems.total, 0);
     assert.equal(incompleteReason(result.records[0]), 'empty answer');
   });
 
   it('fails on a missing column, naming the file, the column and the header found', async () => {
-    const file = writeLines(dir, 'faq.csv', ['question,reply,category', 'How can I pay?,By card.,billing']);
+    const file = writeLines(tempDir(), 'faq.csv', ['question,reply,category', 'How can I pay?,By card.,billing']);
     assert.equal(await invalidDataMessage(source({ type: 'faq_csv', path: file })), `${file}:1: missing column "answer" (header: question, reply, category)`);
   });
 
   it('fails on rows whose field count differs from the header, listing each', async () => {
-    const file = writeLines(dir, 'faq.csv', ['question,answer,category', 'How can I pay?,By card, or cash,billing', 'Fine?,Yes,x', 'Short,row']);
+    const file = writeLines(tempDir(), 'faq.csv', ['question,answer,category', 'How can I pay?,By card, or cash,billing', 'Fine?,Yes,x', 'Short,row']);
     assert.equal(
       await invalidDataMessage(source({ type: 'faq_csv', path: file })),
       `${file}:2: expected 3 fields as in the header, found 4\n${file}:4: expected 3 fields as in the header, found 2`,
@@ -95,7 +91,7 @@ describe('faq_csv source', () => {
   });
 
   it('fails on a quote that is never closed', async () => {
-    const file = writeLines(dir, 'faq.csv', ['question,answer,category', 'How can I pay?,"By card,billing']);
+    const file = writeLines(tempDir(), 'faq.csv', ['question,answer,category', 'How can I pay?,"By card,billing']);
     assert.equal(
       await invalidDataMessage(source({ type: 'faq_csv', path: file })),
       `${file}:2: invalid CSV (Quote Not Closed: the parsing is finished with an opening quote at line 2)`,
@@ -103,7 +99,7 @@ describe('faq_csv source', () => {
   });
 
   it('fails on a file with a header and no rows', async () => {
-    const file = writeLines(dir, 'faq.csv', ['question,answer,category']);
+    const file = writeLines(tempDir(), 'faq.csv', ['question,answer,category']);
     assert.equal(await invalidDataMessage(source({ type: 'faq_csv', path: file })), `${file}: no rows after the header`);
   });
 });

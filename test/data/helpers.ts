@@ -34,6 +34,19 @@ export function source(config: Record<string, unknown>): DataSource {
   return specWithData({ sources: [config] }).data.sources[0];
 }
 
+/** A fresh temporary directory for each test of the suite, removed after it; call the getter inside tests. */
+export function useTempDir(): () => string {
+  let dir = '';
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
+/** A record's messages as `role: content` lines, for readable assertions. */
+export const conversation = (record: { messages: { role: string; content: string }[] }) => record.messages.map((m) => `${m.role}: ${m.content}`);
+
 export function makeTempDir(prefix = 'tempered-data-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

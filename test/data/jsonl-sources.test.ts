@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { incompleteReason } from '../../src/activities/data/records';
-import { collect, invalidDataMessage, makeTempDir, source, writeLines } from './helpers';
-
-const conversation = (record: { messages: { role: string; content: string }[] }) => record.messages.map((m) => `${m.role}: ${m.content}`);
+import { collect, conversation, invalidDataMessage, source, useTempDir, writeLines } from './helpers';
 
 describe('chat_jsonl source', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('makes one record per line in OpenAI chat format, skipping blank lines', async () => {
-    const file = writeLines(dir, 'chat.jsonl', [
+    const file = writeLines(tempDir(), 'chat.jsonl', [
       JSON.stringify({ messages: [{ role: 'user', content: 'Q1?' }, { role: 'assistant', content: 'A1.' }] }),
       '',
       JSON.stringify({ messages: [{ role: 'system', content: 'Own prompt.' }, { role: 'user', content: 'Q2?' }, { role: 'assistant', content: 'A2.' }], category: 'billing' }),
@@ -34,13 +27,13 @@ describe('chat_jsonl source', () => {
   });
 
   it('counts a conversation that does not end with an assistant answer as incomplete', async () => {
-    const file = writeLines(dir, 'chat.jsonl', [JSON.stringify({ messages: [{ role: 'user', content: 'Q?' }] })]);
+    const file = writeLines(tempDir(), 'chat.jsonl', [JSON.stringify({ messages: [{ role: 'user', content: 'Q?' }] })]);
     const { result } = await collect(source({ type: 'chat_jsonl', path: file }));
     assert.equal(incompleteReason(result.records[0]), 'no answer');
   });
 
   it('fails on missing or malformed messages and unknown roles', async () => {
-    const file = writeLines(dir, 'chat.jsonl', [
+    const file = writeLines(tempDir(), 'chat.jsonl', [
       JSON.stringify({ prompt: 'Q?' }),
       JSON.stringify({ messages: 'Q?' }),
       JSON.stringify({ messages: [{ role: 'tool', content: '{}' }] }),
@@ -59,14 +52,10 @@ describe('chat_jsonl source', () => {
 });
 
 describe('instruction_jsonl source', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('makes the instruction (and input, when given) the question and the output the answer', async () => {
-    const file = writeLines(dir, 'alpaca.jsonl', [
+    const file = writeLines(tempDir(), 'alpaca.jsonl', [
       JSON.stringify({ instruction: 'Summarise the policy.', input: 'Returns within 30 days.', output: 'Thirty-day returns.' }),
       JSON.stringify({ instruction: 'Say hello.', input: '', output: 'Hello!' }),
       JSON.stringify({ instruction: 'Say bye.', output: 'Bye!', category: 'smalltalk' }),
@@ -82,7 +71,7 @@ describe('instruction_jsonl source', () => {
   });
 
   it('fails on a missing or non-string instruction or output', async () => {
-    const file = writeLines(dir, 'alpaca.jsonl', [
+    const file = writeLines(tempDir(), 'alpaca.jsonl', [
       JSON.stringify({ instruction: 'Q?' }),
       JSON.stringify({ instruction: 7, output: 'A.' }),
       JSON.stringify({ instruction: 'Q?', input: ['x'], output: 'A.' }),
