@@ -66,7 +66,8 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
           save_steps: t.save_steps,
           early_stopping_patience: t.early_stopping.patience,
           train_file: trainFile,
-          validation_file: validationFile,
+          // A spec may give validation no share: then training runs without evaluation or early stopping.
+          validation_file: validation.size > 0 ? validationFile : null,
           output_dir: outputDir,
           resume_from_checkpoint: resumeFrom,
         },
