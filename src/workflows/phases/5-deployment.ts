@@ -53,7 +53,7 @@ export class ApprovalInbox {
     setHandler(rejectDeploymentUpdate, decide('rejected'), { validator });
   }
 
-  async await(evidence: GateResult['evidence'], approvers: string[], timeout: string): Promise<ApprovalRecord | null> {
+  async waitForDecision(evidence: GateResult['evidence'], approvers: string[], timeout: string): Promise<ApprovalRecord | null> {
     this.pending = { evidence, approvers };
     const decided = await condition(() => this.decision !== null, timeout as Duration);
     this.pending = null;
@@ -104,7 +104,7 @@ async function approve(tracker: PipelineTracker, inbox: ApprovalInbox, pipeline:
   }
   const deadline = new Date(Date.now() + durationMs(approval.timeout)).toISOString();
   tracker.status.awaitingApproval = { evidence: gate.evidence, approvers: approval.approvers, deadline };
-  const decision = await inbox.await(gate.evidence, approval.approvers, approval.timeout);
+  const decision = await inbox.waitForDecision(gate.evidence, approval.approvers, approval.timeout);
   tracker.status.awaitingApproval = null;
   if (decision) return decision;
   return {
