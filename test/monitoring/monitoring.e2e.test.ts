@@ -97,7 +97,9 @@ describe('monitoringWorkflow on a real Temporal server', function () {
     assert.equal(carried.retrainings.length, 1, 'one retraining per breach streak');
 
     await env.client.workflow.getHandle(workflowId).signal(pauseMonitoringSignal);
-    const paused = await waitFor('pause', state, (s) => s.paused);
+    await waitFor('pause', state, (s) => s.paused);
+    await new Promise((r) => setTimeout(r, 1500)); // a check already under way when the signal came may finish
+    const paused = await state();
     await new Promise((r) => setTimeout(r, 2500));
     assert.equal((await state()).iterations, paused.iterations, 'no checks while paused');
     await env.client.workflow.getHandle(workflowId).signal(resumeMonitoringSignal);
