@@ -161,6 +161,23 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     await maybeRecordHistory('pipeline-bad-data', env, handle.workflowId);
   });
 
+  it('fails training at once, without retries, when the trainer rejects its config', async () => {
+    const handle = await start({ pipeline: tinySpec, overrides: { 'training.lora.target_modules': ['nope_proj'] } }, 'tiny-bad-trainer-config');
+    const err = await handle.result().catch((e) => e);
+    const cause = innermost(err);
+    assert.ok(cause instanceof ApplicationFailure);
+    assert.equal(cause.type, 'InvalidTrainerConfig');
+    assert.match(cause.message, /trainer train failed: lora\.target_modules: Target modules \{'nope_proj'\} not found in the base model/);
+
+    const status = await handle.query(statusQuery);
+    assert.equal(status.phases.find((p) => p.name === 'experiment')?.state, 'failed');
+    assert.ok(status.metrics.baseline_loss > 0, 'the baseline was measured before training');
+    const history = await handle.fetchHistory();
+    const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fineTune') ?? [];
+    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes && scheduled.some((s) => s.eventId?.toString() === e.activityTaskStartedEventAttributes?.scheduledEventId?.toString()));
+    assert.deepEqual(attempts?.map((e) => e.activityTaskStartedEventAttributes!.attempt), [1], 'a bad config is not retried');
+  });
+
   it('fails at once, without retries, on a spec that does not validate', async () => {
     const handle = await start({ pipeline: tinySpec, overrides: { 'training.epochs': -1, 'data.split.train': 0.5 } }, 'tiny-bad-spec');
     const err = await handle.result().catch((e) => e);
