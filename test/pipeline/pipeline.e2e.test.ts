@@ -9,7 +9,8 @@ import { openArtifactStore } from '../../src/artifacts/store';
 import { taskQueues } from '../../src/config/queues';
 import { PipelineName, PipelinePhase } from '../../src/pipeline/search-attributes';
 import type { PipelineInput } from '../../src/pipeline/types';
-import { fineTuningPipeline } from '../../src/workflows';
+import { loadSpecFile } from '../../src/spec/load';
+import { fineTuningPipeline, monitoringWorkflow } from '../../src/workflows';
 import { approveDeploymentUpdate, statusQuery } from '../../src/workflows/messages';
 import { SEAWEEDFS_CREDENTIALS, startSeaweedFs } from '../support/seaweedfs';
 import { fixtures, maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
@@ -39,6 +40,12 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory());
 
   it('runs all six phases on the tiny model and deploys a registered, monitored version', async () => {
+    // A loop already watching v1 (as after a rerun that registered the same model) is kept, not duplicated.
+    const existingMonitor = await env.client.workflow.start(monitoringWorkflow, {
+      taskQueue: taskQueues().control,
+      workflowId: 'monitor-tiny-support-v1',
+      args: [{ pipeline: 'tiny-support', modelVersion: 1, retrainInput: { pipeline: tinySpec }, monitoring: loadSpecFile(tinySpec).spec.monitoring, queues: taskQueues() }],
+    });
     const handle = await start({ pipeline: tinySpec }, 'tiny-auto');
     const result = await handle.result();
 
@@ -73,8 +80,13 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     assert.equal(description.typedSearchAttributes.get(PipelineName), 'tiny-support');
     assert.equal(description.typedSearchAttributes.get(PipelinePhase), 'done');
 
+    assert.equal(result.modelVersion?.version, 1);
+    assert.equal(result.monitoringWorkflowId, 'monitor-tiny-support-v1');
+    assert.equal(status.phases.find((p) => p.name === 'continuous-improvement')?.summary.alreadyMonitored, true);
     const monitor = env.client.workflow.getHandle(result.monitoringWorkflowId!);
-    assert.equal((await monitor.describe()).status.name, 'RUNNING', 'the monitoring loop outlives the pipeline');
+    const monitorRun = await monitor.describe();
+    assert.equal(monitorRun.status.name, 'RUNNING', 'the monitoring loop outlives the pipeline');
+    assert.equal(monitorRun.runId, existingMonitor.firstExecutionRunId, 'one loop per version');
     await monitor.terminate('test over');
 
     await replay(handle);
