@@ -70,5 +70,33 @@ describe('tempered CLI', function () {
       assert.equal(approve.code, 1);
       assert.match(approve.stderr, /completed|no deployment waiting/i);
     });
+
+    it('shows a deployment waiting for approval and lets a listed approver approve it from another shell', async () => {
+      const id = `cli-approve-${Date.now()}`;
+      const run = tempered(
+        ['run', tinySpec, '--wait', '--json', '--local-workers', '--id', id, '--set', 'deployment.approval={"mode":"human","approvers":["ana"]}', '--set', 'monitoring.enabled=false'],
+        serverEnv,
+      );
+      let status = await tempered(['status', id], serverEnv);
+      for (let i = 0; i < 240 && !status.stdout.includes('waiting for approval'); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        status = await tempered(['status', id], serverEnv);
+      }
+      assert.match(status.stdout, /waiting for approval by ana until \S+\n\s+evidence: file:\/\/\S+/);
+
+      const refused = await tempered(['reject', id, '--by', 'mallory'], serverEnv);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /reject refused: mallory is not an approver of this pipeline \(approvers: ana\)/);
+
+      const approved = await tempered(['approve', id, '--by', 'ana', '--comment', 'checked the evidence'], serverEnv);
+      assert.equal(approved.code, 0, approved.stderr);
+      assert.match(approved.stdout, /deployment approved by ana; evidence file:\/\//);
+
+      const finished = await run;
+      assert.equal(finished.code, 0, finished.stderr);
+      const summary = lastJsonLine(finished.stdout);
+      assert.equal(summary.outcome, 'deployed');
+      assert.deepEqual([summary.result.approval.by, summary.result.approval.comment], ['ana', 'checked the evidence']);
+    });
   });
 });
