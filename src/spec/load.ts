@@ -30,8 +30,10 @@ export function formatProblem(p: SpecProblem): string {
 
 export interface LoadedSpec {
   spec: PipelineSpec;
-  /** The file the spec came from, or `<inline>`. */
+  /** The file the spec came from as messages show it, or `<inline>`. */
   source: string;
+  /** The absolute path of the spec file; absent for an inline spec. */
+  file?: string;
   /** Relative data paths resolve against this directory. */
   baseDir: string;
 }
@@ -53,7 +55,7 @@ export function loadSpecFile(ref: string, overrides?: Record<string, unknown>): 
   const file = resolveSpecPath(ref);
   const text = fs.readFileSync(file, 'utf8');
   const display = path.relative(process.cwd(), file) || file;
-  return { spec: parseSpecText(text, display, overrides), source: display, baseDir: path.dirname(file) };
+  return { spec: parseSpecText(text, display, overrides), source: display, file, baseDir: path.dirname(file) };
 }
 
 /** Validates a spec given as an object (from the Web UI's JSON input or a test). */

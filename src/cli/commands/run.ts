@@ -6,7 +6,7 @@ import { taskQueues } from '../../config/queues';
 import { webUiUrl } from '../../config/temporal';
 import { PipelineName, PipelinePhase } from '../../pipeline/search-attributes';
 import { PHASES, type PipelineInput, type PipelineResult } from '../../pipeline/types';
-import { loadSpecFile, resolveSpecPath } from '../../spec/load';
+import { loadSpecFile } from '../../spec/load';
 import type { fineTuningPipeline } from '../../workflows';
 import { connectWorkers, createWorker } from '../../workers/create-workers';
 import { connectClient } from '../connect';
@@ -27,7 +27,7 @@ export interface RunOptions {
 export async function runCommand(specRef: string, opts: RunOptions): Promise<number> {
   const overrides = parseSets(opts.set ?? []);
   const loaded = loadSpecFile(specRef, overrides); // fails here, with located problems, before anything starts
-  const file = resolveSpecPath(specRef);
+  const file = loaded.file!;
   // Pipelines under pipelines/ travel by name so workers on other hosts find their own copy.
   const pipeline = path.dirname(file) === pipelinesDir ? path.basename(file).replace(/\.ya?ml$/, '') : file;
   const input: PipelineInput = { pipeline, ...(Object.keys(overrides).length ? { overrides } : {}) };
