@@ -51,7 +51,7 @@ export function resolveSpecPath(ref: string): string {
   return path.resolve(found);
 }
 
-export function loadSpecFile(ref: string, overrides?: Record<string, unknown>): LoadedSpec {
+export function loadSpecFile(ref: string, overrides?: Record<string, unknown>): LoadedSpec & { file: string } {
   const file = resolveSpecPath(ref);
   const text = fs.readFileSync(file, 'utf8');
   const display = path.relative(process.cwd(), file) || file;

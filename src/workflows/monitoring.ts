@@ -10,6 +10,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import type * as control from '../activities/control';
 import type { MonitoringInput, MonitoringState } from '../pipeline/types';
+import { workflowNow } from './status';
 import { monitoringStateQuery, pauseMonitoringSignal, resumeMonitoringSignal, stopMonitoringSignal } from './messages';
 
 const { checkProductionHealth, sendAlert } = proxyActivities<typeof control>({
@@ -41,7 +42,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
       await condition(() => !state.paused || stopped);
       continue;
     }
-    const to = new Date(Date.now()).toISOString();
+    const to = workflowNow();
     const report = await checkProductionHealth({
       pipeline: input.pipeline,
       modelVersion: input.modelVersion,

@@ -28,7 +28,7 @@ export class PipelineTracker {
   async phase<T>(name: PhaseName, run: (summary: PhaseStatus['summary']) => Promise<T>): Promise<T> {
     const record = this.record(name);
     record.state = 'running';
-    record.startedAt = now();
+    record.startedAt = workflowNow();
     this.status.phase = name;
     upsertSearchAttributes([{ key: PipelinePhase, value: name }]);
     try {
@@ -42,7 +42,7 @@ export class PipelineTracker {
       upsertSearchAttributes([{ key: PipelinePhase, value: 'failed' }]);
       throw err;
     } finally {
-      record.finishedAt = now();
+      record.finishedAt = workflowNow();
     }
   }
 
@@ -64,8 +64,8 @@ export class PipelineTracker {
   }
 }
 
-/** Workflow time: deterministic, recorded in history. */
-function now(): string {
+/** Workflow time as ISO text: deterministic on replay. */
+export function workflowNow(): string {
   return new Date(Date.now()).toISOString();
 }
 

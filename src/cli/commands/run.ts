@@ -27,7 +27,7 @@ export interface RunOptions {
 export async function runCommand(specRef: string, opts: RunOptions): Promise<number> {
   const overrides = parseSets(opts.set ?? []);
   const loaded = loadSpecFile(specRef, overrides); // fails here, with located problems, before anything starts
-  const file = loaded.file!;
+  const { file } = loaded;
   // Pipelines under pipelines/ travel by name so workers on other hosts find their own copy.
   const pipeline = path.dirname(file) === pipelinesDir ? path.basename(file).replace(/\.ya?ml$/, '') : file;
   const input: PipelineInput = { pipeline, ...(Object.keys(overrides).length ? { overrides } : {}) };

@@ -1,5 +1,6 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type * as control from '../../activities/control';
 import type {
   ApprovalDecisionInput,
@@ -12,7 +13,7 @@ import type {
   TrainingResult,
 } from '../../pipeline/types';
 import { approveDeploymentUpdate, rejectDeploymentUpdate } from '../messages';
-import type { PipelineTracker } from '../status';
+import { workflowNow, type PipelineTracker } from '../status';
 
 const { applyGate, registerModel } = proxyActivities<typeof control>({
   startToCloseTimeout: '2 minutes',
@@ -37,7 +38,7 @@ export class ApprovalInbox {
     const decide = (decision: ApprovalRecord['decision']) => (input: ApprovalDecisionInput) => {
       const pending = this.pending;
       if (!pending) throw new Error('no decision pending');
-      this.decision = { decision, by: input.by, comment: input.comment, mode: 'human', at: new Date(Date.now()).toISOString(), evidence: pending.evidence };
+      this.decision = { decision, by: input.by, comment: input.comment, mode: 'human', at: workflowNow(), evidence: pending.evidence };
       this.pending = null;
       return this.decision;
     };
@@ -100,9 +101,9 @@ export async function deploymentPhase(
 async function approve(tracker: PipelineTracker, inbox: ApprovalInbox, pipeline: ResolvedPipeline, gate: GateResult): Promise<ApprovalRecord> {
   const { approval } = pipeline.spec.deployment;
   if (approval.mode === 'auto') {
-    return { decision: 'approved', by: 'gate', mode: 'auto', at: new Date(Date.now()).toISOString(), evidence: gate.evidence };
+    return { decision: 'approved', by: 'gate', mode: 'auto', at: workflowNow(), evidence: gate.evidence };
   }
-  const deadline = new Date(Date.now() + durationMs(approval.timeout)).toISOString();
+  const deadline = new Date(Date.now() + msToNumber(approval.timeout as Duration)).toISOString();
   tracker.status.awaitingApproval = { evidence: gate.evidence, approvers: approval.approvers, deadline };
   const decision = await inbox.waitForDecision(gate.evidence, approval.approvers, approval.timeout);
   tracker.status.awaitingApproval = null;
@@ -112,18 +113,9 @@ async function approve(tracker: PipelineTracker, inbox: ApprovalInbox, pipeline:
     by: 'timeout',
     comment: `no decision within ${approval.timeout}`,
     mode: 'timeout',
-    at: new Date(Date.now()).toISOString(),
+    at: workflowNow(),
     evidence: gate.evidence,
   };
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses the spec's duration form (`72h`), already validated by the schema. */
-function durationMs(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text);
-  if (!match) throw new Error(`invalid duration ${text}`);
-  return Number(match[1]) * UNIT_MS[match[2]];
 }
 
 function round(x: number): number {
