@@ -1,8 +1,8 @@
+import type { ArtifactRef, ArtifactStore, VersionedDocument } from './artifact-store';
 import { buildManifest, DIRECTORY_MEDIA_TYPE, materialise, parseManifest } from './directory';
 import { ArtifactStoreError, ForeignArtifactError } from './errors';
 import { isSha256Hex, type Digest } from './hashing';
 import { blobKey } from './keys';
-import type { ArtifactRef, ArtifactStore } from './store';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 
@@ -20,6 +20,8 @@ export abstract class BaseArtifactStore implements ArtifactStore {
   abstract exists(ref: ArtifactRef): Promise<boolean>;
   abstract writeNamed(name: string, data: Uint8Array | string): Promise<void>;
   abstract readNamed(name: string): Promise<Buffer | undefined>;
+  abstract readNamedVersioned(name: string): Promise<VersionedDocument | undefined>;
+  abstract writeNamedIf(name: string, data: Uint8Array | string, expectedVersion: string | null): Promise<boolean>;
   abstract listNamed(prefix: string): Promise<string[]>;
 
   async putJson(value: unknown): Promise<ArtifactRef> {
@@ -73,5 +75,15 @@ export abstract class BaseArtifactStore implements ArtifactStore {
       throw new ArtifactStoreError(`Malformed artifact ref ${uri}: its uri does not match its sha256 ${ref.sha256}`);
     }
     return key;
+  }
+}
+
+/** Catches `doc?.version` of a missing document (undefined), which would otherwise mean "write unconditionally" to S3. */
+export function checkExpectedVersion(name: string, expectedVersion: unknown): void {
+  if (expectedVersion !== null && (typeof expectedVersion !== 'string' || expectedVersion === '')) {
+    throw new ArtifactStoreError(
+      `Conditional write of ${JSON.stringify(name)}: expected version must be a version from readNamedVersioned, ` +
+        `or null for "only if absent"; got ${JSON.stringify(expectedVersion) ?? String(expectedVersion)}`,
+    );
   }
 }

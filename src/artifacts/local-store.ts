@@ -2,12 +2,13 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ArtifactRef, VersionedDocument } from './artifact-store';
 import { writeFileAtomically } from './atomic-file';
-import { BaseArtifactStore } from './base-store';
+import { BaseArtifactStore, checkExpectedVersion } from './base-store';
 import { ArtifactIntegrityError, ArtifactNotFoundError, ArtifactStoreError } from './errors';
+import { lockFileFor, withFileLock } from './file-lock';
 import { digestOf, hashFile, sameDigest, type Digest } from './hashing';
 import { blobKey, checkNamePrefix, NAMED_PREFIX, namedKey } from './keys';
-import type { ArtifactRef } from './store';
 
 export interface LocalStoreConfig {
   kind: 'local';
@@ -40,7 +41,7 @@ export class LocalArtifactStore extends BaseArtifactStore {
   }
 
   async putBytes(data: Uint8Array | string, opts?: { mediaType?: string }): Promise<ArtifactRef> {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const bytes = toBytes(data);
     const digest = digestOf(bytes);
     const target = this.blobPath(digest.sha256);
     if (!(await hasSize(target, digest.size))) await writeFileAtomically(target, bytes);
@@ -72,19 +73,29 @@ export class LocalArtifactStore extends BaseArtifactStore {
   }
 
   async writeNamed(name: string, data: Uint8Array | string): Promise<void> {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    await writeFileAtomically(path.join(this.dir, namedKey(name)), bytes);
+    const file = this.namedPath(name);
+    // Locked too, so a plain write never lands between a conditional write's check and its rename.
+    await withFileLock(lockFileFor(file), () => writeFileAtomically(file, toBytes(data)));
   }
 
   async readNamed(name: string): Promise<Buffer | undefined> {
-    try {
-      return await readFile(path.join(this.dir, namedKey(name)));
-    } catch (err) {
-      // EISDIR: the name is only a prefix of other names ("registry" for "registry/index.json").
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR') return undefined;
-      throw err;
-    }
+    return readIfExists(this.namedPath(name));
+  }
+
+  async readNamedVersioned(name: string): Promise<VersionedDocument | undefined> {
+    const data = await this.readNamed(name);
+    return data && { data, version: versionOf(data) };
+  }
+
+  async writeNamedIf(name: string, data: Uint8Array | string, expectedVersion: string | null): Promise<boolean> {
+    checkExpectedVersion(name, expectedVersion);
+    const file = this.namedPath(name);
+    return withFileLock(lockFileFor(file), async () => {
+      const current = await readIfExists(file);
+      if ((current === undefined ? null : versionOf(current)) !== expectedVersion) return false;
+      await writeFileAtomically(file, toBytes(data));
+      return true;
+    });
   }
 
   async listNamed(prefix: string): Promise<string[]> {
@@ -112,6 +123,10 @@ export class LocalArtifactStore extends BaseArtifactStore {
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  private namedPath(name: string): string {
+    return path.join(this.dir, namedKey(name));
+  }
+
   private blobPath(sha256: string): string {
     return path.join(this.dir, blobKey(sha256));
   }
@@ -128,6 +143,29 @@ export class LocalArtifactStore extends BaseArtifactStore {
   private verify(ref: ArtifactRef, actual: Digest): void {
     if (!sameDigest(actual, ref)) throw new ArtifactIntegrityError(ref.uri, ref, actual);
   }
+}
+
+/**
+ * A document's version is the hash of its bytes: a conditional write then replaces exactly the
+ * content its writer read, which is all a compare-and-swap of whole documents needs.
+ */
+function versionOf(data: Buffer): string {
+  return digestOf(data).sha256;
+}
+
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    // EISDIR: the name is only a prefix of other names ("registry" for "registry/index.json").
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
 /** A blob whose file has the expected size is complete: it only ever appears by an atomic rename. */

@@ -12,12 +12,12 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
+import type { ArtifactRef, VersionedDocument } from './artifact-store';
 import { writeFileAtomically } from './atomic-file';
-import { BaseArtifactStore } from './base-store';
+import { BaseArtifactStore, checkExpectedVersion } from './base-store';
 import { ArtifactIntegrityError, ArtifactNotFoundError, ArtifactStoreError } from './errors';
 import { DigestAccumulator, digestOf, hashFile, hexToBase64, sameDigest, type Digest } from './hashing';
 import { blobKey, checkNamePrefix, NAMED_PREFIX, namedKey } from './keys';
-import type { ArtifactRef } from './store';
 
 export interface S3StoreConfig {
   kind: 's3';
@@ -39,6 +39,9 @@ export interface S3StoreConfig {
   /** Multipart part size; raised if needed to stay within S3's 10,000 parts. Default 16 MiB. */
   partSizeBytes?: number;
 }
+
+/** Replace only the object with this ETag, or create only if there is none. */
+type PutCondition = { IfMatch: string } | { IfNoneMatch: '*' };
 
 const MiB = 1024 * 1024;
 const MAX_PARTS = 10_000;
@@ -87,7 +90,7 @@ export class S3ArtifactStore extends BaseArtifactStore {
       // Small enough to buffer; a buffer lets the SDK retry a failed request, and lets us check it is what we hashed.
       const bytes = await readFile(file);
       if (!sameDigest(digestOf(bytes), digest)) throw changedWhileStoring(file);
-      await this.putObject(key, bytes, digest, ref.uri, opts?.mediaType);
+      await this.putObject(key, bytes, digest, ref.uri, { mediaType: opts?.mediaType });
     }
     return ref;
   }
@@ -97,7 +100,7 @@ export class S3ArtifactStore extends BaseArtifactStore {
     const digest = digestOf(bytes);
     const key = this.objectKey(blobKey(digest.sha256));
     const ref = this.refFor(digest, opts?.mediaType);
-    if (!(await this.hasObject(key, digest.size, ref.uri))) await this.putObject(key, bytes, digest, ref.uri, opts?.mediaType);
+    if (!(await this.hasObject(key, digest.size, ref.uri))) await this.putObject(key, bytes, digest, ref.uri, { mediaType: opts?.mediaType });
     return ref;
   }
 
@@ -136,14 +139,23 @@ export class S3ArtifactStore extends BaseArtifactStore {
   }
 
   async readNamed(name: string): Promise<Buffer | undefined> {
+    return (await this.getNamed(name))?.data;
+  }
+
+  async readNamedVersioned(name: string): Promise<VersionedDocument | undefined> {
+    const found = await this.getNamed(name);
+    if (!found) return undefined;
+    if (!found.etag) throw new ArtifactStoreError(`Reading ${found.uri}: the server sent no ETag, which conditional writes need`);
+    return { data: found.data, version: found.etag };
+  }
+
+  /** The server checks the ETag (If-Match) or the absence of the object (If-None-Match: *) as it writes. */
+  async writeNamedIf(name: string, data: Uint8Array | string, expectedVersion: string | null): Promise<boolean> {
+    checkExpectedVersion(name, expectedVersion);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const key = this.objectKey(namedKey(name));
-    try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return Buffer.from(await res.Body!.transformToByteArray());
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw s3Failure('Reading', this.uriOf(key), err);
-    }
+    const condition: PutCondition = expectedVersion === null ? { IfNoneMatch: '*' } : { IfMatch: expectedVersion };
+    return this.putObject(key, bytes, digestOf(bytes), this.uriOf(key), { condition });
   }
 
   async listNamed(prefix: string): Promise<string[]> {
@@ -176,6 +188,17 @@ export class S3ArtifactStore extends BaseArtifactStore {
     return `s3://${this.bucket}/${objectKey}`;
   }
 
+  private async getNamed(name: string): Promise<{ data: Buffer; etag: string | undefined; uri: string } | undefined> {
+    const key = this.objectKey(namedKey(name));
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { data: Buffer.from(await res.Body!.transformToByteArray()), etag: res.ETag, uri: this.uriOf(key) };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw s3Failure('Reading', this.uriOf(key), err);
+    }
+  }
+
   private verify(ref: ArtifactRef, actual: Digest): void {
     if (!sameDigest(actual, ref)) throw new ArtifactIntegrityError(ref.uri, ref, actual);
   }
@@ -202,8 +225,17 @@ export class S3ArtifactStore extends BaseArtifactStore {
     }
   }
 
-  /** The precomputed checksum makes the server reject a body corrupted on the way. */
-  private async putObject(key: string, body: Uint8Array, digest: Digest, uri: string, mediaType?: string): Promise<void> {
+  /**
+   * The precomputed checksum makes the server reject a body corrupted on the way. With a
+   * condition, false means the server refused the write because the condition no longer held.
+   */
+  private async putObject(
+    key: string,
+    body: Uint8Array,
+    digest: Digest,
+    uri: string,
+    opts: { mediaType?: string; condition?: PutCondition } = {},
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -211,12 +243,15 @@ export class S3ArtifactStore extends BaseArtifactStore {
           Key: key,
           Body: body,
           ContentLength: body.byteLength,
-          ContentType: mediaType,
+          ContentType: opts.mediaType,
           ChecksumAlgorithm: 'SHA256',
           ChecksumSHA256: hexToBase64(digest.sha256),
+          ...opts.condition,
         }),
       );
+      return true;
     } catch (err) {
+      if (opts.condition && isConditionFailure(err)) return false;
       throw s3Failure('Uploading', uri, err);
     }
   }
@@ -311,6 +346,15 @@ function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   // HEAD has no body, so a missing key arrives as a bare 404 ("NotFound") rather than NoSuchKey.
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket');
+}
+
+/**
+ * 412: the ETag no longer matches, or the object exists. 409: a concurrent conditional write to
+ * the same key was in flight (AWS asks for a retry, which for us starts with a re-read).
+ */
+function isConditionFailure(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.$metadata?.httpStatusCode === 412 || e?.name === 'PreconditionFailed' || e?.name === 'ConditionalRequestConflict';
 }
 
 /** Names the artifact and the S3 error; SDK errors carry no credentials, and none are added here. */

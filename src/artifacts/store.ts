@@ -1,60 +1,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '../config/paths';
+import type { ArtifactStore } from './artifact-store';
 import { ArtifactStoreError } from './errors';
 import { LocalArtifactStore, type LocalStoreConfig } from './local-store';
 import { S3ArtifactStore, type S3StoreConfig } from './s3-store';
 
+export type { ArtifactRef, ArtifactStore, VersionedDocument } from './artifact-store';
 export { JSON_MEDIA_TYPE } from './base-store';
 export { DIRECTORY_MEDIA_TYPE, type DirectoryManifest, type ManifestEntry } from './directory';
 export { ArtifactIntegrityError, ArtifactNotFoundError, ArtifactStoreError, ForeignArtifactError } from './errors';
 export { LocalArtifactStore, type LocalStoreConfig } from './local-store';
 export { S3ArtifactStore, type S3StoreConfig } from './s3-store';
-
-/** A pointer to immutable, content-addressed bytes; small enough for workflow history. */
-export interface ArtifactRef {
-  /** Where the bytes live: `<store root>/sha256/<first 2 hex>/<hex>`. */
-  uri: string;
-  /** SHA-256 of the bytes, lowercase hex. */
-  sha256: string;
-  /** Length in bytes. */
-  size: number;
-  mediaType?: string;
-}
-
-/**
- * Where workflows' artifacts (datasets, model weights, reports) live. Workflows pass only
- * `ArtifactRef`s; activities turn them into bytes and files. Blobs are content addressed and
- * immutable, so storing the same bytes twice is free and a ref never changes meaning; every
- * read is verified against the ref's sha256 and size.
- */
-export interface ArtifactStore {
-  /** e.g. `file:///abs/dir` or `s3://bucket/prefix`; every ref of this store starts with it. */
-  readonly root: string;
-  putFile(path: string, opts?: { mediaType?: string }): Promise<ArtifactRef>;
-  putBytes(data: Uint8Array | string, opts?: { mediaType?: string }): Promise<ArtifactRef>;
-  /** Stored with mediaType application/json. */
-  putJson(value: unknown): Promise<ArtifactRef>;
-  /**
-   * Stores every file under `dir`, then a manifest `{files: [{path, sha256, size}]}` (mediaType
-   * application/vnd.tempered.directory+json), and returns the manifest's ref.
-   */
-  putDirectory(dir: string): Promise<ArtifactRef>;
-  /** Verifies sha256 and size, and writes `destPath` atomically (temp file, then rename). */
-  getFile(ref: ArtifactRef, destPath: string): Promise<void>;
-  getBytes(ref: ArtifactRef): Promise<Buffer>;
-  getJson<T>(ref: ArtifactRef): Promise<T>;
-  /** Writes every file of the manifest under `destDir`, skipping those already there with the right hash; other files are left alone. */
-  getDirectory(ref: ArtifactRef, destDir: string): Promise<void>;
-  /** True if the blob is stored with the ref's size (the hash is checked on read, not here). */
-  exists(ref: ArtifactRef): Promise<boolean>;
-  /** Named, mutable documents (e.g. the model registry's index); small JSON. Writes replace the whole document. */
-  writeNamed(name: string, data: Uint8Array | string): Promise<void>;
-  /** The document's bytes, or undefined if there is none by that name. */
-  readNamed(name: string): Promise<Buffer | undefined>;
-  /** Names starting with `prefix` (a plain string prefix, '' for all), sorted. */
-  listNamed(prefix: string): Promise<string[]>;
-}
 
 export type ArtifactStoreConfig = LocalStoreConfig | S3StoreConfig;
 

@@ -349,6 +349,66 @@ export function describeArtifactStoreBehaviour(makeHarness: () => Promise<StoreH
     });
   });
 
+  describe('conditional writes of named documents', function () {
+    const name = 'registry/pipeline/index.json';
+
+    it('creates a document only if it is absent: the first create wins, the next reports a conflict', async function () {
+      assert.equal(await store.readNamedVersioned(name), undefined);
+      assert.equal(await store.writeNamedIf(name, 'first', null), true);
+      assert.equal(await store.writeNamedIf(name, 'second', null), false);
+      const doc = await store.readNamedVersioned(name);
+      assert.equal(doc?.data.toString(), 'first');
+      assert.ok(typeof doc?.version === 'string' && doc.version.length > 0, 'a version to write against');
+    });
+
+    it('replaces a document only at the version it was read at; a stale version leaves the newer content', async function () {
+      await store.writeNamedIf(name, 'v1', null);
+      const v1 = (await store.readNamedVersioned(name))!;
+      assert.equal(await store.writeNamedIf(name, 'v2', v1.version), true);
+      const v2 = (await store.readNamedVersioned(name))!;
+      assert.notEqual(v2.version, v1.version);
+      assert.equal(await store.writeNamedIf(name, 'v3 from a stale read', v1.version), false);
+      assert.equal((await store.readNamed(name))!.toString(), 'v2');
+      assert.equal(await store.writeNamedIf(name, 'v3', v2.version), true);
+      assert.equal((await store.readNamed(name))!.toString(), 'v3');
+    });
+
+    it('a plain write moves the version on, so a conditional write based on an earlier read conflicts', async function () {
+      await store.writeNamed(name, 'old');
+      const read = (await store.readNamedVersioned(name))!;
+      await store.writeNamed(name, 'written in between');
+      assert.equal(await store.writeNamedIf(name, 'based on old', read.version), false);
+      assert.equal((await store.readNamed(name))!.toString(), 'written in between');
+    });
+
+    for (const start of ['absent', 'present'] as const) {
+      it(`of 8 concurrent writers expecting the same version (document ${start}), exactly one wins`, async function () {
+        if (start === 'present') await store.writeNamed(name, 'start');
+        const expected = start === 'present' ? (await store.readNamedVersioned(name))!.version : null;
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.writeNamedIf(name, `writer ${i}`, expected)),
+        );
+        const winners = results.flatMap((won, i) => (won ? [i] : []));
+        assert.equal(winners.length, 1, `winners: ${JSON.stringify(winners)}`);
+        assert.equal((await store.readNamed(name))!.toString(), `writer ${winners[0]}`);
+        assert.deepEqual(await store.listNamed(''), [name], 'no lock or temp file shows as a document');
+        for (const key of await h.listKeys()) assert.match(key, NAMED_KEY, 'no lock or temp file is left behind');
+      });
+    }
+
+    it('refuses an expected version that is neither a version nor null, writing nothing', async function () {
+      for (const version of [undefined, '']) {
+        await assert.rejects(store.writeNamedIf(name, 'x', version as unknown as null), /expected version must be a version from readNamedVersioned/);
+      }
+      assert.equal(await store.readNamed(name), undefined);
+    });
+
+    it('refuses invalid names', async function () {
+      await assert.rejects(store.writeNamedIf('../x', 'x', null), /Invalid document name/);
+      await assert.rejects(store.readNamedVersioned('../x'), /Invalid document name/);
+    });
+  });
+
   describe('atomicity', function () {
     it('leaves only complete objects, never temp files, after every kind of put', async function () {
       const file = path.join(scratch, 'f.bin');
