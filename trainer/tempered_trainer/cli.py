@@ -15,6 +15,7 @@ from typing import Any
 from .cancel import Cancellation, Cancelled
 from .errors import ConfigError, classify
 from .events import emit, open_channel
+from .watchdog import watch_parent
 
 
 def _offline_env() -> None:
@@ -84,6 +85,7 @@ def _commands() -> dict[str, tuple[Callable[[dict], Any], Callable[[Any, Cancell
 
 
 def main(argv: list[str] | None = None) -> int:
+    watch_parent()  # first: a trainer whose worker died must not load a model, let alone train
     _offline_env()
     open_channel()
     cancel = Cancellation().install()

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { modelCacheDir, pythonBin, trainerDir } from '../../config/paths';
+import { fail, hintOf, type FailureType } from '../../failures';
+import { releaseTrainerGroup, signalTrainerGroup, trackTrainerGroup } from './trainer-groups';
 
 /** One JSON line from the trainer's stdout. */
 export interface TrainerEvent {
@@ -17,32 +19,37 @@ export interface TrainerRun {
   /** The config file and any scratch files go here. */
   workDir: string;
   onEvent?: (event: TrainerEvent) => void;
-  /** Aborting sends SIGTERM so the trainer can checkpoint, then SIGKILL after `graceMs`. */
+  /** Aborting sends SIGTERM to the trainer's process group so it can checkpoint, then SIGKILL after `graceMs`. */
   signal?: AbortSignal;
   graceMs?: number;
 }
 
-/** Failure kinds the workflow's retry policies name. */
-const FAILURE_TYPES: Record<string, { type: string; retryable: boolean; hint?: string }> = {
-  config: { type: 'InvalidTrainerConfig', retryable: false },
-  data: { type: 'InvalidData', retryable: false },
-  oom: { type: 'OutOfMemory', retryable: false, hint: 'lower training.batch_size or data.max_length, or use method qlora' },
+/** The catalogued failure for each `type` of the trainer's `error` event; any other type is a TrainerFailed. */
+const ERROR_FAILURES: Record<string, FailureType> = {
+  config: 'InvalidTrainerConfig',
+  data: 'InvalidData',
+  oom: 'OutOfMemory',
 };
 
 /**
  * Runs the Python trainer as a child process and streams its JSON-lines events.
- * Resolves with the final `done` event; a trainer error becomes a typed Temporal failure.
+ * Resolves with the final `done` event; a trainer error becomes a catalogued Temporal failure.
+ * The trainer leads its own process group, which never outlives this worker: an exiting worker kills it,
+ * and a killed one leaves it to the trainer's parent watchdog.
  */
 export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
   fs.mkdirSync(run.workDir, { recursive: true });
   const configFile = path.join(run.workDir, `${run.command}-config.json`);
   fs.writeFileSync(configFile, JSON.stringify(run.config, null, 2));
   if (!fs.existsSync(pythonBin)) {
-    throw ApplicationFailure.nonRetryable(`the trainer's Python environment is missing at ${pythonBin}; run \`npm run bootstrap\``, 'TrainerNotInstalled');
+    throw trainerFailure('TrainerNotInstalled', `the trainer's Python environment is missing at ${pythonBin}`);
   }
+  // An abort that came before the listener below would otherwise never reach the trainer.
+  run.signal?.throwIfAborted();
 
   const child = spawn(pythonBin, ['-m', 'tempered_trainer', run.command, '--config', configFile], {
     cwd: run.workDir,
+    detached: true,
     env: {
       ...process.env,
       PYTHONPATH: trainerDir,
@@ -50,9 +57,17 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
       HF_HUB_OFFLINE: '1',
       TRANSFORMERS_OFFLINE: '1',
       TEMPERED_MODEL_CACHE: modelCacheDir,
+      // The trainer watches this pid and ends its group when it is gone (a SIGKILLed worker runs no cleanup).
+      TEMPERED_PARENT_PID: String(process.pid),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    trackTrainerGroup(pid);
+    // On 'exit', not 'close': a straggler in the group would hold the pipes open and 'close' would never come.
+    child.once('exit', () => releaseTrainerGroup(pid));
+  }
   const stderrTail: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrTail.push(line);
@@ -61,7 +76,7 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
 
   let done: TrainerEvent | undefined;
   let error: TrainerEvent | undefined;
-  let cancelled = false;
+  let cancelled: TrainerEvent | undefined;
   const lines = readline.createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
     let event: TrainerEvent;
@@ -73,14 +88,15 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
     }
     if (event.event === 'done') done = event;
     else if (event.event === 'error') error = event;
-    else if (event.event === 'cancelled') cancelled = true;
+    else if (event.event === 'cancelled') cancelled = event;
     run.onEvent?.(event);
   });
 
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
-    child.kill('SIGTERM');
-    killTimer = setTimeout(() => child.kill('SIGKILL'), run.graceMs ?? 60_000);
+    if (pid === undefined) return;
+    signalTrainerGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalTrainerGroup(pid, 'SIGKILL'), run.graceMs ?? 60_000);
   };
   run.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -91,16 +107,33 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
   run.signal?.removeEventListener('abort', onAbort);
   if (killTimer) clearTimeout(killTimer);
 
-  if (run.signal?.aborted || cancelled) throw run.signal?.reason ?? new Error('trainer cancelled');
+  if (run.signal?.aborted) throw run.signal.reason ?? new Error(`trainer ${run.command} cancelled`);
   if (exit.code === 0 && done) return done;
-  if (error) {
-    const kind = FAILURE_TYPES[String(error.type)];
-    const message = `trainer ${run.command} failed: ${String(error.message)}${kind?.hint ? ` (hint: ${kind.hint})` : ''}`;
-    if (kind && !kind.retryable) throw ApplicationFailure.nonRetryable(message, kind.type);
-    throw ApplicationFailure.retryable(message, 'TrainerFailed', { stderr: stderrTail.join('\n') });
+  throw failureOf(run.command, exit, { error, cancelled }, stderrTail);
+}
+
+/** Why a trainer ended without a result, as a catalogued failure. */
+function failureOf(
+  command: TrainerRun['command'],
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  last: { error?: TrainerEvent; cancelled?: TrainerEvent },
+  stderrTail: string[],
+): ApplicationFailure {
+  if (last.cancelled) {
+    // Only the worker signals the trainer's group, and it did not: someone on the host stopped the trainer.
+    return trainerFailure('TrainerCrashed', `trainer ${command} was stopped at step ${String(last.cancelled.step)} by a signal that did not come from the worker`);
   }
-  throw ApplicationFailure.retryable(
-    `trainer ${run.command} exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`} without a result; last output:\n${stderrTail.slice(-15).join('\n')}`,
-    'TrainerCrashed',
-  );
+  if (last.error) {
+    const type = ERROR_FAILURES[String(last.error.type)] ?? 'TrainerFailed';
+    const details = type === 'TrainerFailed' ? [{ stderr: stderrTail.join('\n') }] : [];
+    return trainerFailure(type, `trainer ${command} failed: ${String(last.error.message)}`, ...details);
+  }
+  const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+  const output = stderrTail.slice(-15).join('\n');
+  return fail('TrainerCrashed', `trainer ${command} exited with ${how} without a result (hint: ${hintOf('TrainerCrashed')}); last output:\n${output}`);
+}
+
+/** A catalogued failure whose message says what the user can do about it. */
+function trainerFailure(type: FailureType, message: string, ...details: unknown[]): ApplicationFailure {
+  return fail(type, `${message} (hint: ${hintOf(type)})`, ...details);
 }
