@@ -2,7 +2,7 @@ import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tempered/**', 'trainer/**', 'bin/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', '.tempered/**', 'trainer/**', 'bin/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -3,5 +3,6 @@ export { resolvePipeline } from './planning/resolve-pipeline';
 export { planPipeline } from './planning/plan';
 export { applyGate } from './deployment/gate';
 export { registerModel } from './deployment/registry';
+export { verifyApproval } from './deployment/verify-approval';
 export { checkProductionHealth } from './monitoring/health';
 export { sendAlert } from './monitoring/alert';

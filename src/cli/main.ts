@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { SpecError } from '../spec/load';
 import { approvalCommand } from './commands/approval';
 import { devCommand } from './commands/dev';
+import { keygenCommand } from './commands/keygen';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
 import { EXIT, printJson } from './output';
@@ -19,9 +20,9 @@ export function buildProgram(): Command {
     .action(async (opts) => exit(await devCommand(opts)));
   program
     .command('run <spec>')
-    .description('start a pipeline: a name under pipelines/ or a path to a YAML spec')
+    .description('start a pipeline of the catalogue: its name, or the path of its file under pipelines/ or TEMPERED_PIPELINES_DIRS')
     .option('--wait', 'follow the run to its end with live progress and print a summary')
-    .option('--set <key=value>', 'override a spec field, e.g. --set training.epochs=1 (repeatable)', collect, [])
+    .option('--set <key=value>', 'override a run-time tunable field, e.g. --set training.epochs=1 (repeatable)', collect, [])
     .option('--id <workflowId>', 'workflow id (default: <pipeline>-<timestamp>)')
     .option('--local-workers', 'run the workers inside this process while waiting')
     .option('--json', 'print one JSON object as the last line')
@@ -35,11 +36,19 @@ export function buildProgram(): Command {
     program
       .command(`${decision} <workflowId>`)
       .description(`${decision} a deployment waiting for approval`)
-      .option('--by <name>', 'who decides (default: $USER); must be one of the spec\'s approvers when it lists any')
-      .option('--comment <text>', 'why')
+      .option('--by <name>', 'who decides (default: $USER); one of the spec\'s approvers')
+      .option('--comment <text>', 'why (signed with the decision)')
+      .option('--key <file>', 'your approver private key (default: $TEMPERED_APPROVER_KEY)')
       .option('--json', 'print one JSON object as the last line')
       .action(async (id, opts) => exit(await approvalCommand(decision, id, opts)));
   }
+  program
+    .command('keygen')
+    .description('make an approver key pair: the private key for you, a line for the workers\' TEMPERED_APPROVER_KEYS file')
+    .requiredOption('--name <name>', 'the approver name the pipeline specs list')
+    .requiredOption('--out <file>', 'where to write the private key (PEM, mode 0600; never overwritten)')
+    .option('--json', 'print one JSON object as the last line')
+    .action((opts) => exit(keygenCommand(opts)));
   return program;
 }
 

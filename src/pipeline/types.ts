@@ -7,11 +7,14 @@ import type { PipelineSpec } from '../spec/schema';
 
 export type { ArtifactRef, PipelineSpec };
 
-/** The one argument of `fineTuningPipeline`, typed in by hand in the Web UI's start form. */
+/**
+ * The one argument of `fineTuningPipeline`, typed in by hand in the Web UI's start form. Whoever can start a
+ * workflow controls it, so the workers trust none of it beyond what `resolvePipeline` lets through.
+ */
 export interface PipelineInput {
-  /** A pipeline name under `pipelines/` (`customer-support-demo`), a path to a YAML file, or an inline spec object. */
+  /** A pipeline of the catalogue (`customer-support-demo`), or an inline spec object where the workers allow them. */
   pipeline: string | Record<string, unknown>;
-  /** A partial spec, or dotted keys (`{ "training.epochs": 1 }`), applied over the pipeline file. */
+  /** Run-time tunable fields only, as dotted keys (`{ "training.epochs": 1 }`) or a partial spec. */
   overrides?: Record<string, unknown>;
 }
 
@@ -110,9 +113,23 @@ export interface GateResult {
   evidence: ArtifactRef;
 }
 
-export interface ApprovalDecisionInput {
+/** What an approver signs: one decision on one run's evidence, at one time. */
+export interface ApprovalStatement {
+  kind: 'tempered.approval/v1';
+  workflowId: string;
+  runId: string;
+  decision: 'approve' | 'reject';
+  /** sha256 of the gate evidence the approver was shown. */
+  evidenceSha256: string;
   by: string;
   comment?: string;
+  signedAt: string;
+}
+
+/** The argument of the approve and reject Updates: a statement and its Ed25519 signature (base64). */
+export interface ApprovalDecisionInput {
+  statement: ApprovalStatement;
+  signature: string;
 }
 
 export interface ApprovalRecord {
@@ -122,6 +139,8 @@ export interface ApprovalRecord {
   mode: 'auto' | 'human' | 'timeout';
   at: string;
   evidence: ArtifactRef;
+  /** For a person's decision: the signature that proved it, and which key made it. */
+  signed?: { signedAt: string; signature: string; keyFingerprint: string };
 }
 
 export interface ModelVersion {
@@ -204,5 +223,7 @@ export interface MonitoringState {
   paused: boolean;
   lastReport: HealthReport | null;
   alerts: number;
+  /** Why the last alert could not be delivered, if it could not. */
+  lastAlertError?: string;
   retrainings: string[];
 }

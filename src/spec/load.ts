@@ -2,31 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { pipelinesDir } from '../config/paths';
+import { workerRoots, type WorkerRoots } from '../config/roots';
+import { findCataloguedSpec, realFile } from './catalogue';
+import { applyAssignments, checkOverrides } from './overrides';
+import { SpecError, type SpecProblem } from './problems';
 import { pipelineSpecSchema, type PipelineSpec } from './schema';
 
-/** One problem in a spec: where it is and what was expected there. */
-export interface SpecProblem {
-  file: string;
-  /** Dotted path inside the spec, e.g. `training.epochs`; empty for the whole document. */
-  path: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
-
-/** A spec that cannot be used; lists every problem at once so a user fixes them in one pass. */
-export class SpecError extends Error {
-  constructor(readonly problems: SpecProblem[]) {
-    super(`invalid pipeline spec:\n${problems.map(formatProblem).join('\n')}`);
-    this.name = 'SpecError';
-  }
-}
-
-export function formatProblem(p: SpecProblem): string {
-  const where = p.line ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-  return `  ${where}: ${p.path || '(spec)'}: ${p.message}`;
-}
+export { formatProblem, SpecError, type SpecProblem } from './problems';
 
 export interface LoadedSpec {
   spec: PipelineSpec;
@@ -38,32 +20,32 @@ export interface LoadedSpec {
   baseDir: string;
 }
 
-/** Finds a spec by name (`customer-support-demo`), path, or file name under `pipelines/`. */
-export function resolveSpecPath(ref: string): string {
-  const candidates = [ref, path.join(pipelinesDir, ref), path.join(pipelinesDir, `${ref}.yaml`), path.join(pipelinesDir, `${ref}.yml`)];
-  const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (!found) {
-    const known = fs.existsSync(pipelinesDir) ? fs.readdirSync(pipelinesDir).filter((f) => /\.ya?ml$/.test(f)) : [];
-    throw new SpecError([
-      { file: ref, path: '', message: `no such pipeline file; known pipelines: ${known.map((f) => f.replace(/\.ya?ml$/, '')).sort().join(', ') || 'none'}` },
-    ]);
-  }
-  return path.resolve(found);
+/**
+ * Loads a spec for someone who may read it anyway (the CLI on the user's machine, tests): an existing file
+ * path, or a name from the pipeline catalogue. Workers use `loadCataloguedSpec`, which takes no paths from outside.
+ */
+export function loadSpecFile(ref: string, overrides?: unknown): LoadedSpec & { file: string } {
+  const file = realFile(ref) ?? findCataloguedSpec(ref, workerRoots().pipelineDirs);
+  return loadFrom(file, overrides);
 }
 
-export function loadSpecFile(ref: string, overrides?: Record<string, unknown>): LoadedSpec & { file: string } {
-  const file = resolveSpecPath(ref);
+/** Loads a pipeline of the catalogue by name (or by a path inside a catalogue directory), for a workflow input. */
+export function loadCataloguedSpec(ref: string, overrides: unknown, roots: WorkerRoots): LoadedSpec & { file: string } {
+  return loadFrom(findCataloguedSpec(ref, roots.pipelineDirs), overrides);
+}
+
+function loadFrom(file: string, overrides: unknown): LoadedSpec & { file: string } {
   const text = fs.readFileSync(file, 'utf8');
   const display = path.relative(process.cwd(), file) || file;
   return { spec: parseSpecText(text, display, overrides), source: display, file, baseDir: path.dirname(file) };
 }
 
 /** Validates a spec given as an object (from the Web UI's JSON input or a test). */
-export function loadInlineSpec(value: unknown, overrides?: Record<string, unknown>, baseDir = process.cwd()): LoadedSpec {
-  return { spec: validate(applyOverrides(value, overrides), '<inline>'), source: '<inline>', baseDir };
+export function loadInlineSpec(value: unknown, overrides?: unknown, baseDir = process.cwd()): LoadedSpec {
+  return { spec: validate(withOverrides(value, overrides), '<inline>'), source: '<inline>', baseDir };
 }
 
-export function parseSpecText(text: string, file: string, overrides?: Record<string, unknown>): PipelineSpec {
+export function parseSpecText(text: string, file: string, overrides?: unknown): PipelineSpec {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -75,7 +57,14 @@ export function parseSpecText(text: string, file: string, overrides?: Record<str
     );
   }
   if (!isMap(doc.contents)) throw new SpecError([{ file, path: '', line: 1, message: 'expected a YAML mapping at the top level' }]);
-  return validate(applyOverrides(doc.toJS(), overrides), file, doc, lineCounter);
+  return validate(withOverrides(doc.toJS(), overrides), file, doc, lineCounter);
+}
+
+/** The spec with the run's overrides applied, after refusing any that are not run-time tunable. */
+function withOverrides(value: unknown, overrides: unknown): unknown {
+  const { assignments, problems } = checkOverrides(overrides);
+  if (problems.length > 0) throw new SpecError(problems, 'OverrideNotAllowed');
+  return applyAssignments(value, assignments);
 }
 
 function validate(value: unknown, file: string, doc?: Document, lines?: LineCounter): PipelineSpec {
@@ -122,36 +111,4 @@ function locateKey(doc: Document | undefined, lines: LineCounter | undefined, p:
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `missing required field (expected ${issue.expected})`;
   return issue.message.replace(/^Invalid input: /, '');
-}
-
-/**
- * Overrides are a partial spec merged over the file (`{ training: { epochs: 1 } }`) or dotted keys
- * (`{ "training.epochs": 1 }`), so a run can change one field without copying the file.
- */
-export function applyOverrides(value: unknown, overrides?: Record<string, unknown>): unknown {
-  if (!overrides || Object.keys(overrides).length === 0) return value;
-  const result = structuredClone(value) as Record<string, unknown>;
-  for (const [key, v] of Object.entries(overrides)) {
-    const keys = key.split('.');
-    let target = result;
-    for (const k of keys.slice(0, -1)) {
-      if (typeof target[k] !== 'object' || target[k] === null || Array.isArray(target[k])) target[k] = {};
-      target = target[k] as Record<string, unknown>;
-    }
-    const last = keys[keys.length - 1];
-    target[last] = isPlainObject(v) && isPlainObject(target[last]) ? deepMerge(target[last] as Record<string, unknown>, v) : v;
-  }
-  return result;
-}
-
-function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [k, v] of Object.entries(patch)) {
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

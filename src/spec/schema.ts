@@ -76,10 +76,17 @@ const technicalRequirementsSchema = z.strictObject({
 
 const experimentSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, "_", "-" or "."'),
-  /** A Hugging Face model directory or hub id, `package:<python module>` for a model shipped in a Python package, or `tiny:llama`. */
+  /**
+   * `tiny:llama`, `package:<python module>` for a model shipped in a Python package, a Hugging Face hub id
+   * (`org/name`, loaded from the worker's local cache), or a model directory (`/models/llama` or `./models/x`,
+   * relative to the spec's directory) under one of the workers' TEMPERED_MODEL_ROOTS.
+   */
   base_model: z.string().min(1),
-  /** A GGUF file inside `base_model` to load and dequantise. */
-  gguf_file: z.string().optional(),
+  /** A GGUF file name inside `base_model` to load and dequantise (a name, not a path). */
+  gguf_file: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.gguf$/, 'expected the name of a .gguf file inside base_model, without directories')
+    .optional(),
   /** Parameter count when the name does not say it ("135M", "1.2B"); used for GPU sizing. */
   parameters: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*[KMB]$/i)], {
     error: 'expected a number or a size such as "135M" or "7B"',
@@ -206,7 +213,13 @@ const deploymentSchema = z
         mode: z.enum(['auto', 'human']).default('auto'),
         timeout: duration.default('24h'),
         on_timeout: z.enum(['reject', 'approve']).default('reject'),
-        approvers: z.array(z.string()).default([]),
+        /** Names with a public key in the workers' TEMPERED_APPROVER_KEYS file; decisions must be signed with their keys. */
+        approvers: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, 'expected a name of letters, digits, "_", ".", "@" or "-"')).default([]),
+      })
+      .superRefine((approval, ctx) => {
+        if (approval.mode === 'human' && approval.approvers.length === 0) {
+          ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'expected at least one approver in human mode: nobody could approve otherwise' });
+        }
       })
       .prefault({}),
     ab_test: z
@@ -238,7 +251,19 @@ const monitoringSchema = z
         trigger: z.enum(['on_breach', 'never']).default('never'),
       })
       .prefault({}),
-    alert_webhook: z.url().optional(),
+    /** Where breaches are reported: a target name whose URL lives in the workers' TEMPERED_ALERT_TARGETS file, never in the spec. */
+    alert: z.strictObject({ target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a target name such as "ops-chat"') }).optional(),
+    /** Replaced by `alert.target`: a URL in the spec would travel in workflow history. */
+    alert_webhook: z.unknown().optional(),
+  })
+  .superRefine((monitoring, ctx) => {
+    if (monitoring.alert_webhook !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alert_webhook'],
+        message: 'webhook URLs no longer go in specs; name a target (alert: { target: ops-chat }) configured in the workers\' TEMPERED_ALERT_TARGETS file',
+      });
+    }
   })
   .prefault({});
 
@@ -254,6 +279,31 @@ export const pipelineSpecSchema = z.strictObject({
   deployment: deploymentSchema,
   monitoring: monitoringSchema,
 });
+
+/**
+ * The fields a run may override (`overrides` in the workflow input, `--set` on the CLI): knobs that change
+ * how a run trains and measures, not what it may do. The deployment policy, the success metrics, the data
+ * sources, the model and the name stay as the pipeline file says; changing them means changing the file.
+ */
+export const RUN_TIME_TUNABLE_FIELDS = [
+  'training.epochs',
+  'training.max_steps',
+  'training.batch_size',
+  'training.gradient_accumulation_steps',
+  'training.learning_rate',
+  'training.warmup_steps',
+  'training.eval_steps',
+  'training.save_steps',
+  'training.early_stopping.patience',
+  'training.lora.r',
+  'training.lora.alpha',
+  'training.lora.dropout',
+  'training.lora.target_modules',
+  'data.max_length',
+  'evaluation.max_samples',
+  'evaluation.max_new_tokens',
+  'monitoring.interval',
+] as const;
 
 /** A validated pipeline spec with every default filled in. */
 export type PipelineSpec = z.output<typeof pipelineSpecSchema>;

@@ -1,10 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type * as cpu from '../activities/cpu';
 import type * as gpu from '../activities/gpu';
+import { NON_RETRYABLE_FAILURES } from '../failures';
 import type { TaskQueues } from '../pipeline/types';
-
-/** Failures that a retry cannot fix: the input itself is wrong. */
-const BAD_INPUT = ['InvalidData', 'InvalidTrainerConfig', 'InvalidPipelineSpec', 'DataQualityGateFailed'];
 
 /**
  * Proxies of the cpu and gpu activities, on the queues the pipeline resolved. Long activities heartbeat:
@@ -15,7 +13,7 @@ export function cpuActivities(queues: TaskQueues) {
     taskQueue: queues.cpu,
     startToCloseTimeout: '6 hours',
     heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: BAD_INPUT },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
   });
 }
 
@@ -25,6 +23,6 @@ export function gpuActivities(queues: TaskQueues) {
     startToCloseTimeout: '48 hours',
     heartbeatTimeout: '2 minutes',
     // A retried training resumes from the checkpoint its last attempt heartbeated.
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...BAD_INPUT, 'OutOfMemory'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
   });
 }

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   condition,
   continueAsNew,
   ParentClosePolicy,
@@ -9,13 +10,14 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type * as control from '../activities/control';
+import { NON_RETRYABLE_FAILURES } from '../failures';
 import type { MonitoringInput, MonitoringState } from '../pipeline/types';
 import { workflowNow } from './status';
 import { monitoringStateQuery, pauseMonitoringSignal, resumeMonitoringSignal, stopMonitoringSignal } from './messages';
 
 const { checkProductionHealth, sendAlert } = proxyActivities<typeof control>({
   startToCloseTimeout: '5 minutes',
-  retry: { maximumAttempts: 10 },
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
 });
 
 /** Checks per run before continuing as new: a year of hourly checks stays far below the history limits. */
@@ -34,7 +36,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   setHandler(resumeMonitoringSignal, () => void (state.paused = false));
   setHandler(stopMonitoringSignal, () => void (stopped = true));
 
-  const { thresholds, interval, retraining, alert_webhook } = input.monitoring;
+  const { thresholds, interval, retraining, alert } = input.monitoring;
   const checksPerRun = input.checksPerRun ?? CHECKS_PER_RUN;
   for (let checks = 0; checks < checksPerRun && !workflowInfo().continueAsNewSuggested; checks++) {
     if (await condition(() => stopped, interval as Duration)) return state;
@@ -58,7 +60,12 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
     if (report.breaches.length === 0) continue;
 
     state.alerts += 1;
-    await sendAlert({ pipeline: input.pipeline, modelVersion: input.modelVersion, report, webhook: alert_webhook ?? null });
+    try {
+      await sendAlert({ pipeline: input.pipeline, modelVersion: input.modelVersion, report, target: alert?.target ?? null });
+    } catch (err) {
+      // A broken alert target must not end months of monitoring; the failure shows in the state and the history.
+      state.lastAlertError = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+    }
     if (newBreach && retraining.trigger === 'on_breach') {
       const workflowId = `${input.pipeline}-retrain-v${input.modelVersion}-${state.iterations}`;
       await startChild('fineTuningPipeline', {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { prepareData, type PreparedData } from '../../src/activities/data/prepare-data';
@@ -12,7 +13,9 @@ import type { PipelineSpec } from '../../src/spec/schema';
 import { BAD_DATA, captureAsyncFailure, jsonErrorOf, listFiles, makeTempDir, specWithData, TINY_SUPPORT, writeLines } from './helpers';
 
 describe('prepareData', () => {
-  const saved = { artifacts: process.env.TEMPERED_ARTIFACTS, tmpdir: process.env.TMPDIR };
+  const saved = { artifacts: process.env.TEMPERED_ARTIFACTS, tmpdir: process.env.TMPDIR, roots: process.env.TEMPERED_DATA_ROOTS };
+  // The fixtures and the files tests write are where this worker may read data from.
+  const dataRoots = [path.join(projectRoot, 'test', 'fixtures'), os.tmpdir()].join(path.delimiter);
   let storeDir: string;
   let workRoot: string;
 
@@ -22,10 +25,11 @@ describe('prepareData', () => {
     workRoot = makeTempDir('tempered-data-tmp-');
     process.env.TEMPERED_ARTIFACTS = storeDir;
     process.env.TMPDIR = workRoot;
+    process.env.TEMPERED_DATA_ROOTS = dataRoots;
   });
 
   afterEach(() => {
-    for (const [key, value] of [['TEMPERED_ARTIFACTS', saved.artifacts], ['TMPDIR', saved.tmpdir]] as const) {
+    for (const [key, value] of [['TEMPERED_ARTIFACTS', saved.artifacts], ['TMPDIR', saved.tmpdir], ['TEMPERED_DATA_ROOTS', saved.roots]] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -125,6 +129,17 @@ describe('prepareData', () => {
       assert.deepEqual(listFiles(storeDir), [], 'nothing may be stored after a failure');
       assert.deepEqual(fs.readdirSync(workRoot), []);
     }
+
+    it('refuses a source outside its data roots without reading it, whatever the activity input says', async () => {
+      const spec = specWithData({ sources: [{ type: 'faq_csv', path: '/etc/passwd' }, { type: 'chat_logs', path: '../../../../../etc/hosts' }] });
+      const failure = await captureAsyncFailure(prepareData({ spec, baseDir: path.join(projectRoot, BAD_DATA) }));
+      assert.equal(failure.type, 'PathNotAllowed');
+      assert.equal(failure.nonRetryable, true);
+      assert.match(failure.message, /data\.sources\.0\.path: "\/etc\/passwd" lies outside the spec's directory and the workers' data roots/);
+      assert.match(failure.message, /data\.sources\.1\.path: "\/etc\/hosts" lies outside/);
+      assert.doesNotMatch(failure.message, /root:|localhost/);
+      assert.deepEqual(listFiles(storeDir), [], 'nothing may be stored after a failure');
+    });
 
     it('names the missing column and the header found', async () => {
       await expectFailure(

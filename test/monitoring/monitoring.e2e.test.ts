@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,9 +12,8 @@ import { taskQueues } from '../../src/config/queues';
 import type { MonitoringInput, MonitoringState } from '../../src/pipeline/types';
 import { loadSpecFile } from '../../src/spec/load';
 import { monitoringStateQuery, pauseMonitoringSignal, resumeMonitoringSignal, stopMonitoringSignal } from '../../src/workflows/messages';
-import { fixtures, maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
-
-const tinySpec = path.join(fixtures, 'pipelines', 'tiny-support.yaml');
+import { tinySpecFile, useTestCatalogue } from '../support/catalogue';
+import { maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
 
 describe('monitoringWorkflow on a real Temporal server', function () {
   this.timeout(120_000);
@@ -23,6 +24,7 @@ describe('monitoringWorkflow on a real Temporal server', function () {
 
   before(async () => {
     useTempArtifactStore();
+    useTestCatalogue();
     env = await startTemporal();
     // Only the control queue: the loop and its light activities. A started retraining waits for cpu/gpu workers.
     workers = await startWorkers(env, ['control']);
@@ -35,6 +37,10 @@ describe('monitoringWorkflow on a real Temporal server', function () {
       });
     });
     await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
+    // The spec names a target; its URL is the workers' configuration.
+    const targets = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alert-targets-')), 'targets.yaml');
+    fs.writeFileSync(targets, `ops-chat: http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts\n`);
+    process.env.TEMPERED_ALERT_TARGETS = targets;
   });
   after(async () => {
     webhook?.close();
@@ -43,11 +49,11 @@ describe('monitoringWorkflow on a real Temporal server', function () {
   });
 
   const monitoringInput = (overrides: Partial<MonitoringInput['monitoring']>, checksPerRun: number): MonitoringInput => {
-    const spec = loadSpecFile(tinySpec).spec;
+    const spec = loadSpecFile(tinySpecFile).spec;
     return {
       pipeline: 'tiny-support',
       modelVersion: 7,
-      retrainInput: { pipeline: tinySpec },
+      retrainInput: { pipeline: 'tiny-support' },
       monitoring: { ...spec.monitoring, interval: '1s', thresholds: { ...spec.monitoring.thresholds, min_samples: 5 }, ...overrides },
       queues: taskQueues(),
       checksPerRun,
@@ -65,8 +71,7 @@ describe('monitoringWorkflow on a real Temporal server', function () {
   };
 
   it('alerts and starts one retraining when production accuracy drops, and carries its state across continue-as-new', async () => {
-    const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
-    const input = monitoringInput({ retraining: { trigger: 'on_breach' }, alert_webhook: url }, 3);
+    const input = monitoringInput({ retraining: { trigger: 'on_breach' }, alert: { target: 'ops-chat' } }, 3);
     const workflowId = `monitor-test-${Date.now()}`;
     const handle = await env.client.workflow.start('monitoringWorkflow', { taskQueue: taskQueues().control, workflowId, args: [input] });
     const state = () => env.client.workflow.getHandle(workflowId).query(monitoringStateQuery);

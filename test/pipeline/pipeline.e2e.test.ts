@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -11,11 +11,10 @@ import { PipelineName, PipelinePhase } from '../../src/pipeline/search-attribute
 import type { PipelineInput } from '../../src/pipeline/types';
 import { loadSpecFile } from '../../src/spec/load';
 import { fineTuningPipeline, monitoringWorkflow } from '../../src/workflows';
-import { approveDeploymentUpdate, statusQuery } from '../../src/workflows/messages';
-import { SEAWEEDFS_CREDENTIALS, startSeaweedFs } from '../support/seaweedfs';
+import { statusQuery } from '../../src/workflows/messages';
+import { tinySpecFile, useTestCatalogue } from '../support/catalogue';
+import { innermost } from '../support/failures';
 import { fixtures, maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
-
-const tinySpec = path.join(fixtures, 'pipelines', 'tiny-support.yaml');
 
 describe('fineTuningPipeline on a real Temporal server', function () {
   this.timeout(240_000);
@@ -24,6 +23,9 @@ describe('fineTuningPipeline on a real Temporal server', function () {
 
   before(async () => {
     useTempArtifactStore();
+    useTestCatalogue({
+      'tiny-support-bad-data': { data: { sources: [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] } },
+    });
     env = await startTemporal();
     workers = await startWorkers(env);
   });
@@ -44,9 +46,9 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     const existingMonitor = await env.client.workflow.start(monitoringWorkflow, {
       taskQueue: taskQueues().control,
       workflowId: 'monitor-tiny-support-v1',
-      args: [{ pipeline: 'tiny-support', modelVersion: 1, retrainInput: { pipeline: tinySpec }, monitoring: loadSpecFile(tinySpec).spec.monitoring, queues: taskQueues() }],
+      args: [{ pipeline: 'tiny-support', modelVersion: 1, retrainInput: { pipeline: 'tiny-support' }, monitoring: loadSpecFile(tinySpecFile).spec.monitoring, queues: taskQueues() }],
     });
-    const handle = await start({ pipeline: tinySpec }, 'tiny-auto');
+    const handle = await start({ pipeline: 'tiny-support' }, 'tiny-auto');
     const result = await handle.result();
 
     assert.equal(result.outcome, 'deployed');
@@ -93,69 +95,8 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     await maybeRecordHistory('pipeline-auto-approval', env, handle.workflowId);
   });
 
-  it('waits for a listed approver, refusing anyone else, before it registers the model (artifacts in S3)', async () => {
-    // This run keeps every artifact in a real S3-compatible store: the phases exchange only references.
-    const s3 = await startSeaweedFs();
-    const s3Env: Record<string, string> = {
-      TEMPERED_ARTIFACTS: `s3://${s3.bucket}/pipelines`,
-      TEMPERED_S3_ENDPOINT: s3.endpoint,
-      AWS_ACCESS_KEY_ID: SEAWEEDFS_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SEAWEEDFS_CREDENTIALS.secretAccessKey,
-    };
-    const saved = Object.fromEntries(Object.keys(s3Env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, s3Env);
-    try {
-      await humanApprovalRun();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      await s3.stop();
-    }
-  });
-
-  async function humanApprovalRun() {
-    const overrides = { deployment: { approval: { mode: 'human', approvers: ['ana'], timeout: '10m' } }, monitoring: { enabled: false } };
-    const handle = await start({ pipeline: tinySpec, overrides }, 'tiny-human');
-
-    const early = await handle.executeUpdate(approveDeploymentUpdate, { args: [{ by: 'ana' }] }).catch((e) => e);
-    assert.ok(early instanceof WorkflowUpdateFailedError);
-    assert.match(early.cause?.message ?? '', /no deployment waiting for approval/);
-
-    let status = await handle.query(statusQuery);
-    for (let i = 0; i < 240 && !status.awaitingApproval; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      status = await handle.query(statusQuery);
-    }
-    assert.ok(status.awaitingApproval, 'the deployment waits for a person');
-    assert.deepEqual(status.awaitingApproval.approvers, ['ana']);
-
-    const refused = await handle.executeUpdate(approveDeploymentUpdate, { args: [{ by: 'mallory' }] }).catch((e) => e);
-    assert.ok(refused instanceof WorkflowUpdateFailedError);
-    assert.equal(refused.cause?.message, 'mallory is not an approver of this pipeline (approvers: ana)');
-
-    const record = await handle.executeUpdate(approveDeploymentUpdate, { args: [{ by: 'ana', comment: 'numbers look right' }] });
-    assert.equal(record.decision, 'approved');
-    assert.equal(record.evidence.sha256, status.awaitingApproval.evidence.sha256, 'the decision is tied to the evidence shown');
-
-    const result = await handle.result();
-    assert.equal(result.outcome, 'deployed');
-    assert.equal(result.approval?.by, 'ana');
-    assert.equal(result.monitoringWorkflowId, null);
-    const phases = (await handle.query(statusQuery)).phases;
-    assert.equal(phases.find((p) => p.name === 'continuous-improvement')?.state, 'skipped');
-
-    assert.match(result.modelVersion!.model.uri, /^s3:\/\/tempered-test\/pipelines\/sha256\//);
-    assert.ok(await openArtifactStore().exists(result.modelVersion!.model), 'the adapter is in the bucket');
-
-    await replay(handle);
-    await maybeRecordHistory('pipeline-human-approval', env, handle.workflowId);
-  }
-
   it('stops in the data phase, naming the file and line, when a source is malformed', async () => {
-    const overrides = { 'data.sources': [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] };
-    const handle = await start({ pipeline: tinySpec, overrides }, 'tiny-bad-data');
+    const handle = await start({ pipeline: 'tiny-support-bad-data' }, 'tiny-bad-data');
     const err = await handle.result().catch((e) => e);
     assert.ok(err instanceof WorkflowFailedError);
     const cause = innermost(err);
@@ -174,7 +115,7 @@ describe('fineTuningPipeline on a real Temporal server', function () {
   });
 
   it('fails training at once, without retries, when the trainer rejects its config', async () => {
-    const handle = await start({ pipeline: tinySpec, overrides: { 'training.lora.target_modules': ['nope_proj'] } }, 'tiny-bad-trainer-config');
+    const handle = await start({ pipeline: 'tiny-support', overrides: { 'training.lora.target_modules': ['nope_proj'] } }, 'tiny-bad-trainer-config');
     const err = await handle.result().catch((e) => e);
     const cause = innermost(err);
     assert.ok(cause instanceof ApplicationFailure);
@@ -191,21 +132,15 @@ describe('fineTuningPipeline on a real Temporal server', function () {
   });
 
   it('fails at once, without retries, on a spec that does not validate', async () => {
-    const handle = await start({ pipeline: tinySpec, overrides: { 'training.epochs': -1, 'data.split.train': 0.5 } }, 'tiny-bad-spec');
+    const handle = await start({ pipeline: 'tiny-support', overrides: { 'training.epochs': -1, 'training.save_steps': 6 } }, 'tiny-bad-spec');
     const err = await handle.result().catch((e) => e);
     const cause = innermost(err);
     assert.ok(cause instanceof ApplicationFailure);
     assert.equal(cause.type, 'InvalidPipelineSpec');
     assert.match(cause.message, /training\.epochs: Too small: expected number to be >0/);
-    assert.match(cause.message, /data\.split: expected train \+ validation \+ test = 1, got 0\.7/);
+    assert.match(cause.message, /training\.save_steps: expected a multiple of eval_steps \(4\), got 6/);
     const history = await handle.fetchHistory();
     const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
     assert.deepEqual(attempts, [1], 'one attempt only');
   });
 });
-
-function innermost(err: unknown): Error | undefined {
-  let cause = err as Error & { cause?: Error };
-  while (cause?.cause) cause = cause.cause as Error & { cause?: Error };
-  return cause;
-}

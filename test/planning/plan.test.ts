@@ -31,11 +31,12 @@ describe('planning', () => {
   });
 
   it('warns when the expected dataset is below the guideline and the GPU is too small', async () => {
-    const spec = loadSpecFile('customer-support', {
-      'technical_requirements.data.expected_examples': 400,
-      'technical_requirements.compute.gpu_memory_gb': 16,
-      'training.method': 'full',
-    }).spec;
+    const reference = loadSpecFile('customer-support').spec;
+    const spec = {
+      ...reference,
+      technical_requirements: { ...reference.technical_requirements, data: { ...reference.technical_requirements.data, expected_examples: 400 }, compute: { ...reference.technical_requirements.compute, gpu_memory_gb: 16 } },
+      training: { ...reference.training, method: 'full' as const },
+    };
     const plan = await planPipeline({ spec });
     assert.equal(plan.minimumExamples, 10_000);
     assert.deepEqual(plan.warnings, [

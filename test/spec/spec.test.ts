@@ -79,16 +79,34 @@ describe('pipeline spec', () => {
     ]);
   });
 
-  it('applies overrides as dotted keys or nested objects before validating', () => {
-    const spec = loadSpecFile('customer-support-demo', { 'training.epochs': 2, deployment: { approval: { mode: 'human' } } }).spec;
+  it('applies overrides of tunable fields as dotted keys or nested objects before validating', () => {
+    const spec = loadSpecFile('customer-support-demo', { 'training.epochs': 2, training: { lora: { r: 4 } }, evaluation: { max_samples: 3 } }).spec;
     assert.equal(spec.training.epochs, 2);
-    assert.equal(spec.deployment.approval.mode, 'human');
-    assert.equal(spec.deployment.approval.timeout, '24h', 'siblings of an overridden field keep their values');
+    assert.equal(spec.training.lora.r, 4);
+    assert.equal(spec.training.lora.alpha, 16, 'siblings of an overridden field keep their values');
+    assert.equal(spec.evaluation.max_samples, 3);
+  });
+
+  it('refuses overrides of policy fields with the list of tunable ones, and prototype keys', () => {
+    const err = (() => {
+      try {
+        loadSpecFile('customer-support-demo', { deployment: { approval: { mode: 'human' } }, 'constructor.prototype.x': 1 });
+      } catch (e) {
+        return e as SpecError;
+      }
+    })();
+    assert.ok(err instanceof SpecError);
+    assert.equal(err.type, 'OverrideNotAllowed');
+    assert.deepEqual(
+      err.problems.map((p) => p.path),
+      ['deployment.approval.mode', 'constructor.prototype.x'],
+    );
+    assert.match(err.message, /Tunable fields: training\.epochs, .*monitoring\.interval/);
   });
 
   it('says which pipelines exist when a name is unknown', () => {
     const [problem] = problemsOf(() => loadSpecFile('customer-suport'));
-    assert.match(problem, /no such pipeline file; known pipelines: customer-support, customer-support-demo/);
+    assert.match(problem, /no such pipeline; known pipelines: customer-support, customer-support-demo/);
   });
 
   it('reads a spec from any path and keeps its directory for relative data paths', () => {

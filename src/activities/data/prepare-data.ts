@@ -4,6 +4,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openArtifactStore } from '../../artifacts/store';
+import { workerRoots } from '../../config/roots';
+import { fail } from '../../failures';
+import { isInside } from '../../spec/catalogue';
+import { confineDataPath } from '../../spec/confine';
 import type { PreparedData } from '../../pipeline/types';
 import type { PipelineSpec } from '../../spec/schema';
 import { ProblemList } from './problems';
@@ -73,12 +77,35 @@ export async function prepareData(input: PrepareDataInput): Promise<PreparedData
 async function collectAllSources(spec: PipelineSpec, baseDir: string, progress: Progress): Promise<CollectedSource[]> {
   const problems = new ProblemList();
   const collected: CollectedSource[] = [];
-  for (const source of spec.data.sources) {
-    const file = resolveSourceFile(source.path, baseDir);
+  const paths = allowedSourcePaths(spec, baseDir);
+  for (const [i, source] of spec.data.sources.entries()) {
+    const file = resolveSourceFile(paths[i]!, baseDir);
     collected.push(await collectSource(source, { file, systemPrompt: spec.data.system_prompt, problems, progress }));
   }
   problems.throwIfAny();
   return collected;
+}
+
+/**
+ * The control worker confined the paths when it resolved the spec; this worker, which does the reading,
+ * checks them again against its own roots rather than trusting what arrived in the activity input.
+ */
+function allowedSourcePaths(spec: PipelineSpec, baseDir: string): string[] {
+  const roots = workerRoots();
+  const specDir = roots.pipelineDirs.some((dir) => isInside(path.resolve(baseDir), path.resolve(dir))) ? baseDir : null;
+  const refusals: string[] = [];
+  const paths = spec.data.sources.map((source, i) => {
+    const configured = source.path.startsWith('s3://') ? source.path : path.resolve(baseDir, source.path);
+    const confined = confineDataPath(configured, { specDir, roots, source: spec.name });
+    if (typeof confined === 'string' && confined.startsWith('s3://')) {
+      refusals.push(`data.sources.${i}.path: s3:// sources are not read by the data phase yet; copy the file under a data root`);
+    } else if (typeof confined !== 'string') {
+      refusals.push(`data.sources.${i}.path: ${confined.refused}`);
+    }
+    return typeof confined === 'string' ? confined : source.path;
+  });
+  if (refusals.length > 0) throw fail('PathNotAllowed', `path refused:\n  ${refusals.join('\n  ')}`);
+  return paths;
 }
 
 async function writeJsonl(file: string, records: CanonicalRecord[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { fail } from '../../failures';
 
 /** One thing wrong with the input data, pointing at the file and, where known, the line. */
 export interface DataProblem {
@@ -29,7 +29,7 @@ export class ProblemList {
     const lines = this.listed.map(formatProblem);
     const unlisted = this.total - this.listed.length;
     if (unlisted > 0) lines.push(`... and ${unlisted} more (${this.total} problems in total)`);
-    throw ApplicationFailure.nonRetryable(lines.join('\n'), 'InvalidData', { problems: this.listed, total: this.total });
+    throw fail('InvalidData', lines.join('\n'), { problems: this.listed, total: this.total });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { fail } from '../../failures';
 import type { PipelineSpec } from '../../spec/schema';
 import { incompleteReason, locationOf, type CanonicalRecord } from './records';
 import type { DroppedRow } from './sources/types';
@@ -65,7 +65,7 @@ export function enforceQualityGate(assessment: QualityAssessment, collected: num
     failures.push(`${assessment.kept.length} records kept < min_examples ${quality.min_examples}`);
   }
   if (failures.length === 0) return;
-  throw ApplicationFailure.nonRetryable(`data quality gate failed: ${failures.join('; ')}`, 'DataQualityGateFailed', {
+  throw fail('DataQualityGateFailed', `data quality gate failed: ${failures.join('; ')}`, {
     completeness: assessment.completeness,
     duplicate_rate: assessment.duplicate_rate,
     collected,

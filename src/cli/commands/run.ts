@@ -1,12 +1,12 @@
-import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { pipelinesDir } from '../../config/paths';
 import { taskQueues } from '../../config/queues';
 import { webUiUrl } from '../../config/temporal';
 import { PipelineName, PipelinePhase } from '../../pipeline/search-attributes';
 import { PHASES, type PipelineInput, type PipelineResult } from '../../pipeline/types';
-import { loadSpecFile } from '../../spec/load';
+import { workerRoots } from '../../config/roots';
+import { catalogueName } from '../../spec/catalogue';
+import { loadSpecFile, SpecError } from '../../spec/load';
 import type { fineTuningPipeline } from '../../workflows';
 import { connectWorkers, createWorker } from '../../workers/create-workers';
 import { connectClient } from '../connect';
@@ -27,9 +27,12 @@ export interface RunOptions {
 export async function runCommand(specRef: string, opts: RunOptions): Promise<number> {
   const overrides = parseSets(opts.set ?? []);
   const loaded = loadSpecFile(specRef, overrides); // fails here, with located problems, before anything starts
-  const { file } = loaded;
-  // Pipelines under pipelines/ travel by name so workers on other hosts find their own copy.
-  const pipeline = path.dirname(file) === pipelinesDir ? path.basename(file).replace(/\.ya?ml$/, '') : file;
+  // Pipelines travel by catalogue name: the workers load their own copy and take no paths from a starter.
+  const pipeline = catalogueName(loaded.file, workerRoots().pipelineDirs);
+  if (!pipeline) {
+    const message = 'not in the pipeline catalogue (pipelines/ and TEMPERED_PIPELINES_DIRS); workers run catalogued pipelines only: move the file there or add its directory to TEMPERED_PIPELINES_DIRS here and on the workers';
+    throw new SpecError([{ file: loaded.source, path: '', message }], 'PathNotAllowed');
+  }
   const input: PipelineInput = { pipeline, ...(Object.keys(overrides).length ? { overrides } : {}) };
 
   const { client, settings, close } = await connectClient();
@@ -112,7 +115,7 @@ async function withLocalWorkers<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `--set training.epochs=2 --set deployment.approval.mode=human`: values are JSON when they parse as JSON. */
+/** `--set training.epochs=2 --set evaluation.max_samples=50`: values are JSON when they parse as JSON. */
 export function parseSets(sets: string[]): Record<string, unknown> {
   const overrides: Record<string, unknown> = {};
   for (const s of sets) {
@@ -125,7 +128,8 @@ export function parseSets(sets: string[]): Record<string, unknown> {
     } catch {
       // a plain string
     }
-    overrides[s.slice(0, eq)] = value;
+    // Defined, not assigned: a key such as "__proto__" stays a plain field, which the spec loader then refuses.
+    Object.defineProperty(overrides, s.slice(0, eq), { value, enumerable: true, writable: true, configurable: true });
   }
   return overrides;
 }

@@ -1,12 +1,13 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type * as control from '../../activities/control';
+import { NON_RETRYABLE_FAILURES } from '../../failures';
 import { PipelineName } from '../../pipeline/search-attributes';
 import type { PipelineInput, Plan, ResolvedPipeline } from '../../pipeline/types';
 import type { PipelineTracker } from '../status';
 
 const { resolvePipeline, planPipeline } = proxyActivities<typeof control>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidPipelineSpec'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
 });
 
 /**

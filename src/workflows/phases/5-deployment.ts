@@ -1,7 +1,8 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type * as control from '../../activities/control';
+import { NON_RETRYABLE_FAILURES } from '../../failures';
 import type {
   ApprovalDecisionInput,
   ApprovalRecord,
@@ -15,9 +16,9 @@ import type {
 import { approveDeploymentUpdate, rejectDeploymentUpdate } from '../messages';
 import { workflowNow, type PipelineTracker } from '../status';
 
-const { applyGate, registerModel } = proxyActivities<typeof control>({
+const { applyGate, registerModel, verifyApproval } = proxyActivities<typeof control>({
   startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 5 },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
 });
 
 export interface DeploymentOutcome {
@@ -28,27 +29,46 @@ export interface DeploymentOutcome {
 
 /**
  * Takes approval decisions from people. Registered when the pipeline starts so that a decision sent
- * too early is refused with a reason instead of waiting unseen.
+ * too early is refused with a reason instead of waiting unseen. A decision counts only once a worker has
+ * verified its signature against the approver's key (the workflow cannot hold keys or do crypto).
  */
 export class ApprovalInbox {
   private pending: { evidence: GateResult['evidence']; approvers: string[] } | null = null;
   decision: ApprovalRecord | null = null;
 
   constructor() {
-    const decide = (decision: ApprovalRecord['decision']) => (input: ApprovalDecisionInput) => {
-      const pending = this.pending;
-      if (!pending) throw new Error('no decision pending');
-      this.decision = { decision, by: input.by, comment: input.comment, mode: 'human', at: workflowNow(), evidence: pending.evidence };
+    const decide = (decision: ApprovalRecord['decision']) => async (input: ApprovalDecisionInput) => {
+      const pending = this.pending!;
+      const { workflowId, runId } = workflowInfo();
+      const verified = await verifyApproval({
+        expected: { workflowId, runId, decision: decision === 'approved' ? 'approve' : 'reject', evidenceSha256: pending.evidence.sha256, approvers: pending.approvers },
+        approval: input,
+      }).catch((err: unknown) => {
+        // The update fails with the reason; the pipeline keeps waiting for a valid decision.
+        const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+        throw ApplicationFailure.nonRetryable(reason, 'ApprovalRefused');
+      });
+      if (this.pending !== pending) throw ApplicationFailure.nonRetryable('another decision was taken meanwhile', 'ApprovalRefused');
+      this.decision = {
+        decision,
+        by: verified.by,
+        comment: input.statement.comment,
+        mode: 'human',
+        at: workflowNow(),
+        evidence: pending.evidence,
+        signed: { signedAt: verified.signedAt, signature: input.signature, keyFingerprint: verified.keyFingerprint },
+      };
       this.pending = null;
       return this.decision;
     };
     const validator = (input: ApprovalDecisionInput) => {
       if (!this.pending) throw new Error('this pipeline has no deployment waiting for approval');
-      if (!input || typeof input.by !== 'string' || input.by.trim() === '') throw new Error('expected { "by": "<who decides>" }');
-      const approvers = this.pending.approvers;
-      if (approvers.length > 0 && !approvers.includes(input.by)) {
-        throw new Error(`${input.by} is not an approver of this pipeline (approvers: ${approvers.join(', ')})`);
+      const by = input?.statement?.by;
+      if (typeof by !== 'string' || typeof input.signature !== 'string') {
+        throw new Error('expected { "statement": {...}, "signature": "..." }: sign the decision with `tempered approve|reject`');
       }
+      const approvers = this.pending.approvers;
+      if (!approvers.includes(by)) throw new Error(`${by} is not an approver of this pipeline (approvers: ${approvers.join(', ')})`);
     };
     setHandler(approveDeploymentUpdate, decide('approved'), { validator });
     setHandler(rejectDeploymentUpdate, decide('rejected'), { validator });
