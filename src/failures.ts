@@ -11,6 +11,7 @@ export const FAILURES = {
   OverrideNotAllowed: { retryable: false, hint: 'only run-time tunable fields may be overridden; change policy in the pipeline file' },
   PathNotAllowed: { retryable: false, hint: 'keep data under the spec directory or TEMPERED_DATA_ROOTS, models under TEMPERED_MODEL_ROOTS' },
   InvalidData: { retryable: false, hint: 'fix the listed lines of the data files' },
+  DataSourceChanged: { retryable: true, hint: 'a data file changed while it was read; the retry reads it again' },
   DataQualityGateFailed: { retryable: false, hint: 'improve the data or relax data.quality in the spec' },
   InvalidTrainerConfig: { retryable: false, hint: 'fix the training section of the spec' },
   OutOfMemory: { retryable: false, hint: 'lower training.batch_size or data.max_length, or use method qlora' },

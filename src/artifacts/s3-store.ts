@@ -44,6 +44,21 @@ export interface S3StoreConfig {
 type PutCondition = { IfMatch: string } | { IfNoneMatch: '*' };
 
 const MiB = 1024 * 1024;
+
+/** A client for the configured endpoint; the artifact store and the data phase's `s3://` sources share its settings. */
+export function createS3Client(config: Pick<S3StoreConfig, 'endpoint' | 'region' | 'forcePathStyle' | 'credentials'>): S3Client {
+  return new S3Client({
+    region: config.region ?? 'us-east-1',
+    endpoint: config.endpoint,
+    forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
+    credentials: config.credentials,
+    // We send and check SHA-256 ourselves; this stops the SDK adding CRC32 checksums (as
+    // aws-chunked trailers on streams) that some S3-compatible servers reject.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 const MAX_PARTS = 10_000;
 /** Parts uploaded at once; with 16 MiB parts this bounds a multipart upload to ~64 MiB of memory. */
 const PART_CONCURRENCY = 4;
@@ -64,18 +79,7 @@ export class S3ArtifactStore extends BaseArtifactStore {
     this.prefix = prefix;
     this.multipartThreshold = config.multipartThresholdBytes ?? 64 * MiB;
     this.partSize = config.partSizeBytes ?? 16 * MiB;
-    this.client =
-      config.client ??
-      new S3Client({
-        region: config.region ?? 'us-east-1',
-        endpoint: config.endpoint,
-        forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
-        credentials: config.credentials,
-        // We send and check SHA-256 ourselves; this stops the SDK adding CRC32 checksums (as
-        // aws-chunked trailers on streams) that some S3-compatible servers reject.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      });
+    this.client = config.client ?? createS3Client(config);
   }
 
   async putFile(file: string, opts?: { mediaType?: string }): Promise<ArtifactRef> {

@@ -38,7 +38,7 @@ export function formatSummary(r: PipelineResult): string {
   return [
     `Pipeline ${r.pipeline}: ${r.outcome}`,
     `  1 planning      approach ${r.plan.approach}; ${r.plan.gpuMemoryGb ?? '?'} GB GPU memory estimated; guideline ${r.plan.minimumExamples}+ examples; targets ${r.plan.successMetrics.join(', ') || 'none'}`,
-    `  2 data          ${c.collected} collected, ${c.kept} kept (dropped ${c.dropped.low_satisfaction} low satisfaction, ${c.dropped.incomplete} incomplete, ${c.dropped.duplicate} duplicate); split ${c.train}/${c.validation}/${c.test}`,
+    `  2 data          ${c.collected} collected, ${c.kept} kept (dropped ${c.dropped.low_satisfaction} low satisfaction, ${c.dropped.incomplete} incomplete, ${c.dropped.duplicate + c.dropped.near_duplicate} duplicate); ${c.redacted} redacted; split ${c.train}/${c.validation}/${c.test}`,
     `  3 experiment    baseline accuracy ${n(r.baseline.accuracy)}, token F1 ${n(r.baseline.token_f1)}, test loss ${n(r.baseline.loss)}; trained ${r.training.steps} steps, train loss ${n(r.training.trainLoss)}, best eval loss ${n(r.training.bestEvalLoss)}${r.training.earlyStopped ? ' (early stopped)' : ''}`,
     `  4 evaluation    accuracy ${n(r.fineTuned.accuracy)}, token F1 ${n(r.fineTuned.token_f1)}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +

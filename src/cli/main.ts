@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { SpecError } from '../spec/load';
 import { approvalCommand } from './commands/approval';
+import { dataCheckCommand } from './commands/data-check';
 import { devCommand } from './commands/dev';
 import { keygenCommand } from './commands/keygen';
 import { runCommand } from './commands/run';
@@ -42,6 +43,15 @@ export function buildProgram(): Command {
       .option('--json', 'print one JSON object as the last line')
       .action(async (id, opts) => exit(await approvalCommand(decision, id, opts)));
   }
+  program
+    .command('data')
+    .description('the data phase on its own')
+    .command('check <spec-or-files...>')
+    .description('check a spec\'s data, or data files, without Temporal or training: exit 0 passed, 1 a quality check failed, 2 bad input')
+    .option('--type <type>', 'the files\' format: faq_csv, chat_logs, chat, instruction or sharegpt (default: from the extension and the first record)')
+    .option('--audit <file>', 'write the audit (one JSON line per row dropped, redacted, skipped or flagged) here')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (targets: string[], opts) => exit(await dataCheckCommand(targets, opts)));
   program
     .command('keygen')
     .description('make an approver key pair: the private key for you, a line for the workers\' TEMPERED_APPROVER_KEYS file')

@@ -57,17 +57,34 @@ export interface PreparedData {
   train: ArtifactRef;
   validation: ArtifactRef;
   test: ArtifactRef;
+  /** The data report (JSON): counts, scores, checks, categories, PII kinds, contamination, sources. */
   report: ArtifactRef;
+  /** One JSONL line per row left out, redacted or flagged, with its file and line. */
+  audit: ArtifactRef;
   counts: {
     collected: number;
     kept: number;
+    /** Kept records whose PII was replaced by placeholders. */
+    redacted: number;
     train: number;
     validation: number;
     test: number;
-    dropped: { low_satisfaction: number; incomplete: number; duplicate: number };
+    dropped: { low_satisfaction: number; incomplete: number; duplicate: number; near_duplicate: number; superseded: number; skipped: number };
   };
-  quality: { completeness: number; duplicate_rate: number };
+  /** The quality measures, each in [0, 1]. */
+  scores: {
+    completeness: number;
+    consistency: number;
+    accuracy: number;
+    duplicate_rate: number;
+    distinct_2: number;
+    category_balance: number;
+    largest_cluster_share: number;
+    contamination: number | null;
+  };
   categories: Record<string, number>;
+  /** Reused from an earlier run over the same content and settings. */
+  cached: boolean;
 }
 
 /** What one model scored on the test split. */

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { dataSchema, fraction } from './data-schema';
+
+export { dataSourceSchema } from './data-schema';
 
 /**
  * The pipeline spec: one YAML file under `pipelines/` describes a fine-tuning project through all six phases.
@@ -10,7 +13,6 @@ const duration = z
   .string()
   .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'expected a duration such as "30s", "15m", "24h" or "7d"');
 
-const fraction = z.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1');
 
 /**
  * A success metric threshold: a number, or the guide's text form (`">= 0.90"`, `"<= 3 seconds"`).
@@ -119,65 +121,6 @@ const trainingSchema = z
     if (t.save_steps % t.eval_steps !== 0) {
       ctx.addIssue({ code: 'custom', path: ['save_steps'], message: `expected a multiple of eval_steps (${t.eval_steps}), got ${t.save_steps}` });
     }
-  });
-
-const faqCsvSource = z.strictObject({
-  type: z.literal('faq_csv'),
-  path: z.string().min(1),
-  question_column: z.string().default('question'),
-  answer_column: z.string().default('answer'),
-  category_column: z.string().default('category'),
-});
-
-const chatLogsSource = z.strictObject({
-  type: z.literal('chat_logs'),
-  path: z.string().min(1),
-  /** Dialogs scored below this are dropped: they teach the model the answers customers disliked. */
-  min_satisfaction: z.number().default(4),
-  user_roles: z.array(z.string()).default(['customer', 'user']),
-  assistant_roles: z.array(z.string()).default(['agent', 'assistant']),
-});
-
-const chatJsonlSource = z.strictObject({
-  type: z.literal('chat_jsonl'),
-  path: z.string().min(1),
-});
-
-const instructionJsonlSource = z.strictObject({
-  type: z.literal('instruction_jsonl'),
-  path: z.string().min(1),
-});
-
-export const dataSourceSchema = z.discriminatedUnion('type', [faqCsvSource, chatLogsSource, chatJsonlSource, instructionJsonlSource], {
-  error: 'expected a source with type faq_csv, chat_logs, chat_jsonl or instruction_jsonl',
-});
-
-const dataSchema = z
-  .strictObject({
-    sources: z.array(dataSourceSchema).min(1, 'expected at least one data source'),
-    /** Prepended to every conversation as the system message. */
-    system_prompt: z.string().optional(),
-    max_length: z.int().positive().default(512),
-    split: z
-      .strictObject({
-        train: fraction.default(0.8),
-        validation: fraction.default(0.1),
-        test: fraction.default(0.1),
-        seed: z.int().default(42),
-      })
-      .superRefine((split, ctx) => {
-        const sum = split.train + split.validation + split.test;
-        if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `expected train + validation + test = 1, got ${Math.round(sum * 1e6) / 1e6}` });
-        if (split.test === 0) ctx.addIssue({ code: 'custom', path: ['test'], message: 'expected a test share above 0: evaluation needs held-out data' });
-      })
-      .prefault({}),
-    quality: z
-      .strictObject({
-        /** Share of records with every required field present and non-empty. */
-        min_completeness: fraction.default(0.95),
-        min_examples: z.int().min(1).default(20),
-      })
-      .prefault({}),
   });
 
 const evaluationSchema = z

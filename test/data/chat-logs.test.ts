@@ -69,8 +69,8 @@ describe('chat_logs source', () => {
       [1, 4],
     );
     assert.deepEqual(result.dropped, [
-      { reason: 'low_satisfaction', at: `${file}:2`, detail: 'satisfaction 2 < 4' },
-      { reason: 'low_satisfaction', at: `${file}:3`, detail: 'satisfaction 3 < 4' },
+      { reason: 'low_satisfaction', line: 2, detail: 'satisfaction 2 < 4' },
+      { reason: 'low_satisfaction', line: 3, detail: 'satisfaction 3 < 4' },
     ]);
   });
 
@@ -78,8 +78,8 @@ describe('chat_logs source', () => {
     const path = `${TINY_SUPPORT}/chat_logs.jsonl`;
     const atThree = await collect(source({ type: 'chat_logs', path, min_satisfaction: 3 }));
     assert.deepEqual(
-      atThree.result.dropped.map((d) => d.at),
-      [`${path}:3`, `${path}:6`, `${path}:9`],
+      atThree.result.dropped.map((d) => d.line),
+      [3, 6, 9],
     );
     assert.equal(atThree.result.records.length, 10);
     const atDefault = await collect(source({ type: 'chat_logs', path }));

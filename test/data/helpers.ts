@@ -5,9 +5,8 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { ProblemList } from '../../src/activities/data/problems';
 import { makeRecord, type CanonicalRecord } from '../../src/activities/data/records';
-import { Progress } from '../../src/activities/data/progress';
-import { resolveSourceFile } from '../../src/activities/data/source-file';
-import { collectSource, type CollectedSource } from '../../src/activities/data/sources';
+import { localFile } from '../../src/activities/data/input/local-files';
+import { readSource } from '../../src/activities/data/sources';
 import { projectRoot } from '../../src/config/paths';
 import { pipelineSpecSchema, type DataSource, type PipelineSpec } from '../../src/spec/schema';
 
@@ -58,16 +57,20 @@ export function writeLines(dir: string, name: string, lines: string[]): string {
   return file;
 }
 
+/** What one source file yields, gathered: its records and the rows its own rules left out. */
 export interface Collected {
-  result: CollectedSource;
+  result: { records: CanonicalRecord[]; dropped: { line: number; reason: string; detail: string }[] };
   problems: ProblemList;
 }
 
-/** Runs one collector the way prepareData does; relative paths resolve against the repository root. */
+/** Reads one source file the way the data phase does; relative paths resolve against the repository root. */
 export async function collect(config: DataSource, systemPrompt?: string): Promise<Collected> {
   const problems = new ProblemList();
-  const file = resolveSourceFile(config.path, projectRoot);
-  const result = await collectSource(config, { file, systemPrompt, problems, progress: new Progress() });
+  const result: Collected['result'] = { records: [], dropped: [] };
+  for await (const item of readSource(config, { file: localFile(path.resolve(projectRoot, config.path)), systemPrompt, problems })) {
+    if (item.kind === 'record') result.records.push(item.record);
+    else result.dropped.push({ line: item.line, reason: item.reason, detail: item.detail });
+  }
   return { result, problems };
 }
 

@@ -1,23 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { openArtifactStore } from '../../artifacts/store';
-import { workerRoots } from '../../config/roots';
+import { canonicalJson } from '../../canonical-json';
+import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
 import { fail } from '../../failures';
-import { isInside } from '../../spec/catalogue';
-import { confineDataPath } from '../../spec/confine';
 import type { PreparedData } from '../../pipeline/types';
 import type { PipelineSpec } from '../../spec/schema';
+import { createHash } from 'node:crypto';
+import { runDataCheck, tempOutDir } from './data-check';
+import { resolveInputs } from './inputs';
 import { ProblemList } from './problems';
-import { Progress } from './progress';
-import { assessQuality, enforceQualityGate } from './quality';
-import type { CanonicalRecord } from './records';
-import { buildReport } from './report';
-import { resolveSourceFile } from './source-file';
-import { collectSource, type CollectedSource } from './sources';
-import { splitRecords, type SplitName } from './split';
+import { describeFailure } from './quality';
+import { digestInputs } from './record-stream';
+import type { DataReport } from './report';
 
 export interface PrepareDataInput {
   spec: PipelineSpec;
@@ -25,92 +18,95 @@ export interface PrepareDataInput {
   baseDir: string;
 }
 
-/**
- * What the data phase hands on: refs and counts only, since it is recorded in workflow history. The splits are
- * JSONL files of canonical records; the report is a JSON `DataReport`. The type lives with the other shapes
- * that cross the workflow boundary.
- */
 export type { PreparedData };
 
 export const JSONL_MEDIA_TYPE = 'application/jsonl';
 
+/** Bumped whenever the data phase would produce other outputs from the same inputs, so old cache entries are not reused. */
+export const DATA_PHASE_VERSION = 2;
+
 /**
- * The data phase: collects every source into canonical records, drops incomplete and duplicate ones, applies
- * the quality gate and splits into train / validation / test. Bad input fails with the non-retryable
- * `InvalidData` (listing the first problems with `file:line`), poor data with `DataQualityGateFailed`.
- * Everything is checked before the first artifact is stored, so a failed run leaves nothing behind.
+ * The data phase as an activity: checks and splits the sources (see `runDataCheck`) and stores the splits,
+ * the report and the audit. Bad input fails with the non-retryable `InvalidData`, poor data with
+ * `DataQualityGateFailed` naming every failing measure; nothing is stored unless every check passed. A rerun
+ * over the same content and settings reuses the stored outputs.
  */
 export async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
   const { spec, baseDir } = input;
-  const progress = new Progress();
-  const sources = await collectAllSources(spec, baseDir, progress);
-  const records = sources.flatMap((s) => s.records);
-  const assessment = assessQuality(records);
-  enforceQualityGate(assessment, records.length, spec.data.quality);
-  const splits = splitRecords(assessment.kept, spec.data.split);
-  const report = buildReport(spec, sources, assessment, splits);
-  progress.beat(); // storing a large split can take a while
+  const store = openArtifactStore();
+  const key = await cacheKey(spec, baseDir);
+  const cached = key ? await readCache(store, key) : null;
+  if (cached) return cached;
 
-  const workDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tempered-prepare-data-'));
+  const outDir = tempOutDir();
   try {
-    const files = {} as Record<SplitName, string>;
-    for (const split of ['train', 'validation', 'test'] as const) {
-      files[split] = path.join(workDir, `${split}.jsonl`);
-      await writeJsonl(files[split], splits[split]);
-    }
-    const store = openArtifactStore();
-    return {
-      train: await store.putFile(files.train, { mediaType: JSONL_MEDIA_TYPE }),
-      validation: await store.putFile(files.validation, { mediaType: JSONL_MEDIA_TYPE }),
-      test: await store.putFile(files.test, { mediaType: JSONL_MEDIA_TYPE }),
+    const result = await runDataCheck(spec, baseDir, { confine: true, outDir, writeWhenGateFails: false });
+    if (!result.passed || !result.written) throw gateFailure(result.report);
+    const { splits, audit } = result.written;
+    const report = result.report;
+    const prepared: PreparedData = {
+      train: await store.putFile(splits.train, { mediaType: JSONL_MEDIA_TYPE }),
+      validation: await store.putFile(splits.validation, { mediaType: JSONL_MEDIA_TYPE }),
+      test: await store.putFile(splits.test, { mediaType: JSONL_MEDIA_TYPE }),
+      audit: await store.putFile(audit, { mediaType: JSONL_MEDIA_TYPE }),
       report: await store.putJson(report),
-      counts: report.counts,
-      quality: { completeness: report.quality.completeness, duplicate_rate: report.quality.duplicate_rate },
+      counts: {
+        collected: report.counts.collected,
+        kept: report.counts.kept,
+        redacted: report.counts.redacted,
+        train: report.counts.train,
+        validation: report.counts.validation,
+        test: report.counts.test,
+        dropped: report.counts.dropped,
+      },
+      scores: report.scores,
       categories: report.categories,
+      cached: false,
     };
+    if (key) await store.writeNamed(cacheName(key), JSON.stringify(prepared));
+    return prepared;
   } finally {
-    await fs.promises.rm(workDir, { recursive: true, force: true });
+    fs.rmSync(outDir, { recursive: true, force: true });
   }
 }
 
-/** Reads every source before failing, so one error lists the problems of all files. */
-async function collectAllSources(spec: PipelineSpec, baseDir: string, progress: Progress): Promise<CollectedSource[]> {
-  const problems = new ProblemList();
-  const collected: CollectedSource[] = [];
-  const paths = allowedSourcePaths(spec, baseDir);
-  for (const [i, source] of spec.data.sources.entries()) {
-    const file = resolveSourceFile(paths[i]!, baseDir);
-    collected.push(await collectSource(source, { file, systemPrompt: spec.data.system_prompt, problems, progress }));
-  }
-  problems.throwIfAny();
-  return collected;
+function gateFailure(report: DataReport) {
+  const failing = report.checks.filter((c) => !c.passed);
+  return fail('DataQualityGateFailed', `data quality gate failed: ${failing.map(describeFailure).join('; ')}`, {
+    counts: report.counts,
+    scores: report.scores,
+    checks: report.checks,
+    samples: report.audit.samples,
+  });
 }
 
 /**
- * The control worker confined the paths when it resolved the spec; this worker, which does the reading,
- * checks them again against its own roots rather than trusting what arrived in the activity input.
+ * The cache key: the content of every input file (never its name or URI), the settings that shape the
+ * outputs, and the data phase's version. Null when an input cannot be resolved: the run then reports it.
  */
-function allowedSourcePaths(spec: PipelineSpec, baseDir: string): string[] {
-  const roots = workerRoots();
-  const specDir = roots.pipelineDirs.some((dir) => isInside(path.resolve(baseDir), path.resolve(dir))) ? baseDir : null;
-  const refusals: string[] = [];
-  const paths = spec.data.sources.map((source, i) => {
-    const configured = source.path.startsWith('s3://') ? source.path : path.resolve(baseDir, source.path);
-    const confined = confineDataPath(configured, { specDir, roots, source: spec.name });
-    if (typeof confined === 'string' && confined.startsWith('s3://')) {
-      refusals.push(`data.sources.${i}.path: s3:// sources are not read by the data phase yet; copy the file under a data root`);
-    } else if (typeof confined !== 'string') {
-      refusals.push(`data.sources.${i}.path: ${confined.refused}`);
-    }
-    return typeof confined === 'string' ? confined : source.path;
-  });
-  if (refusals.length > 0) throw fail('PathNotAllowed', `path refused:\n  ${refusals.join('\n  ')}`);
-  return paths;
+async function cacheKey(spec: PipelineSpec, baseDir: string): Promise<string | null> {
+  const problems = new ProblemList();
+  const inputs = await resolveInputs(spec, baseDir, { confine: true }, problems);
+  if (problems.total > 0) return null;
+  const digests = await digestInputs(inputs);
+  const settings = { ...spec.data, sources: spec.data.sources.map(({ path: _path, ...options }) => options) };
+  return createHash('sha256')
+    .update(canonicalJson({ version: DATA_PHASE_VERSION, pipeline: spec.name, settings, inputs: inputs.map((s, i) => ({ source: s.index, files: s.files.length, at: i })), digests }))
+    .digest('hex');
 }
 
-async function writeJsonl(file: string, records: CanonicalRecord[]): Promise<void> {
-  const lines = function* () {
-    for (const record of records) yield `${JSON.stringify(record)}\n`;
-  };
-  await pipeline(Readable.from(lines()), fs.createWriteStream(file));
+async function readCache(store: ArtifactStore, key: string): Promise<PreparedData | null> {
+  const raw = await store.readNamed(cacheName(key));
+  if (!raw) return null;
+  const prepared = JSON.parse(raw.toString('utf8')) as PreparedData;
+  // An entry whose artifacts were deleted is a miss, not a failure.
+  for (const ref of [prepared.train, prepared.validation, prepared.test, prepared.report, prepared.audit]) {
+    if (!(await store.exists(ref))) return null;
+  }
+  return { ...prepared, cached: true };
 }
+
+function cacheName(key: string): string {
+  return `data-cache/${key}.json`;
+}
+

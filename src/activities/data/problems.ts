@@ -17,9 +17,16 @@ export const MAX_LISTED_PROBLEMS = 10;
 export class ProblemList {
   readonly listed: DataProblem[] = [];
   total = 0;
+  /** Problems that stop the file they are in (binary, unreadable, truncated), which skipping rows cannot cure. */
+  fatal = 0;
+
+  /** `onProblem` sees every problem, listed or not (the second pass audits skipped rows with it). */
+  constructor(private readonly onProblem?: (problem: DataProblem) => void) {}
 
   add(file: string, line: number | undefined, message: string): void {
     this.total += 1;
+    if (line === undefined) this.fatal += 1;
+    this.onProblem?.(line === undefined ? { file, message } : { file, line, message });
     if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(line === undefined ? { file, message } : { file, line, message });
   }
 

@@ -17,7 +17,11 @@ export class Progress {
   private records = 0;
   private readonly context = currentActivityContext();
 
-  constructor(private readonly every = 2000) {}
+  /** `pass` names the step in the heartbeat: the data phase reads its sources twice. */
+  constructor(
+    private readonly pass: 'analysing' | 'writing',
+    private readonly every = 2000,
+  ) {}
 
   recordAdded(): void {
     this.records += 1;
@@ -26,7 +30,7 @@ export class Progress {
 
   /** Heartbeats now, before a step that reads no records (the SDK throttles heartbeats, so this is cheap). */
   beat(): void {
-    this.context?.heartbeat({ records: this.records });
+    this.context?.heartbeat({ pass: this.pass, records: this.records });
   }
 
   get count(): number {

@@ -1,83 +1,108 @@
-import { fail } from '../../failures';
 import type { PipelineSpec } from '../../spec/schema';
-import { incompleteReason, locationOf, type CanonicalRecord } from './records';
-import type { DroppedRow } from './sources/types';
+import type { Analysis } from './analysis/analyze';
+import { ACCURACY_FLAGS, CONSISTENCY_FLAGS, FLAG, STATUS, STATUS_NAMES, type RecordStatus } from './analysis/record-table';
+import { categoryBalance } from './signals/diversity';
 
-export interface QualityAssessment {
-  /** Complete records with duplicates removed, in input order. */
-  kept: CanonicalRecord[];
-  incomplete: DroppedRow[];
-  duplicates: DroppedRow[];
-  /** Share of collected records whose question and answer are non-empty (1 when nothing was collected). */
+/** Each measure in [0, 1]; the spec sets a threshold for each (`data.quality`). */
+export interface DataScores {
   completeness: number;
-  /** Share of complete records dropped as duplicates of an earlier one. */
+  consistency: number;
+  accuracy: number;
   duplicate_rate: number;
+  distinct_2: number;
+  category_balance: number;
+  largest_cluster_share: number;
+  /** Share of test examples whose n-grams mostly occur in train; null before the splits exist. */
+  contamination: number | null;
 }
 
-/**
- * Drops incomplete records (an empty question or answer teaches nothing, or teaches silence) and exact
- * duplicates (same normalised conversation, i.e. same record id): duplicates over-weight one answer and,
- * across splits, would leak test answers into training. The first occurrence is kept.
- */
-export function assessQuality(records: CanonicalRecord[]): QualityAssessment {
-  const kept: CanonicalRecord[] = [];
-  const incomplete: DroppedRow[] = [];
-  const duplicates: DroppedRow[] = [];
-  const firstSeen = new Map<string, CanonicalRecord>();
-  for (const record of records) {
-    const reason = incompleteReason(record);
-    if (reason) {
-      incomplete.push({ reason: 'incomplete', at: locationOf(record), detail: reason });
-      continue;
-    }
-    const original = firstSeen.get(record.id);
-    if (original) {
-      duplicates.push({ reason: 'duplicate', at: locationOf(record), detail: `duplicate of ${locationOf(original)}` });
-      continue;
-    }
-    firstSeen.set(record.id, record);
-    kept.push(record);
+export interface RecordCounts {
+  collected: number;
+  kept: number;
+  /** Kept records with PII replaced by placeholders. */
+  redacted: number;
+  dropped: Record<Exclude<RecordStatus, 'kept'> | 'low_satisfaction' | 'skipped', number>;
+}
+
+export interface QualityCheck {
+  measure: string;
+  value: number;
+  op: '>=' | '<=';
+  threshold: number;
+  passed: boolean;
+}
+
+/** Counts by outcome, from the first pass's table. */
+export function countRecords(analysis: Analysis, skipped: number): RecordCounts {
+  const { table } = analysis;
+  const byStatus = Object.fromEntries(STATUS_NAMES.map((s) => [s, 0])) as Record<RecordStatus, number>;
+  let redacted = 0;
+  for (let r = 0; r < table.size; r++) {
+    const status = STATUS_NAMES[table.status.get(r)]!;
+    byStatus[status] += 1;
+    if (status === 'kept' && table.hasFlag(r, FLAG.pii)) redacted += 1;
   }
-  const complete = records.length - incomplete.length;
+  const { kept, ...dropped } = byStatus;
   return {
+    collected: table.size,
     kept,
-    incomplete,
-    duplicates,
-    completeness: records.length === 0 ? 1 : complete / records.length,
-    duplicate_rate: complete === 0 ? 0 : duplicates.length / complete,
+    redacted,
+    dropped: { ...dropped, low_satisfaction: analysis.droppedAtSource.reduce((a, b) => a + b, 0), skipped } as RecordCounts['dropped'],
   };
 }
 
-/**
- * Fails the run, without retries, when the data falls short of `data.quality`; the message names every
- * failing measure so the data can be fixed in one pass. The full assessment (minus records) is the failure's details.
- */
-export function enforceQualityGate(assessment: QualityAssessment, collected: number, quality: PipelineSpec['data']['quality']): void {
-  const failures: string[] = [];
-  if (assessment.completeness < quality.min_completeness) {
-    const { incomplete } = assessment;
-    failures.push(
-      `completeness ${formatBelow(assessment.completeness, quality.min_completeness)} < ${quality.min_completeness} ` +
-        `(${incomplete.length} of ${collected} records incomplete, first: ${incomplete[0]?.at}: ${incomplete[0]?.detail})`,
-    );
+export function computeScores(analysis: Analysis, counts: RecordCounts, contamination: number | null): DataScores {
+  const { table } = analysis;
+  let inconsistent = 0;
+  let inaccurate = 0;
+  const categories = new Map<string, number>();
+  for (let r = 0; r < table.size; r++) {
+    if (table.status.get(r) !== STATUS.kept) continue;
+    if (table.hasFlag(r, CONSISTENCY_FLAGS)) inconsistent += 1;
+    if (table.hasFlag(r, ACCURACY_FLAGS)) inaccurate += 1;
+    const category = analysis.categories[table.category.get(r)] || 'uncategorized';
+    categories.set(category, (categories.get(category) ?? 0) + 1);
   }
-  if (assessment.kept.length < quality.min_examples) {
-    failures.push(`${assessment.kept.length} records kept < min_examples ${quality.min_examples}`);
-  }
-  if (failures.length === 0) return;
-  throw fail('DataQualityGateFailed', `data quality gate failed: ${failures.join('; ')}`, {
-    completeness: assessment.completeness,
-    duplicate_rate: assessment.duplicate_rate,
-    collected,
-    kept: assessment.kept.length,
-    thresholds: quality,
-    incomplete: assessment.incomplete.slice(0, 100),
-    duplicates: assessment.duplicates.length,
-  });
+  const complete = counts.collected - counts.dropped.incomplete;
+  const share = (part: number, whole: number, empty: number) => (whole === 0 ? empty : part / whole);
+  return {
+    completeness: share(complete, counts.collected, 1),
+    consistency: share(counts.kept - inconsistent, counts.kept, 1),
+    accuracy: share(counts.kept - inaccurate, counts.kept, 1),
+    duplicate_rate: share(counts.dropped.duplicate + counts.dropped.near_duplicate, complete, 0),
+    distinct_2: analysis.distinctQuestions.distinctRatio(),
+    category_balance: categoryBalance(categories),
+    largest_cluster_share: share(analysis.largestCluster, counts.collected, 0),
+    contamination,
+  };
 }
 
-/** Two decimals, or four when two would round the value up to the threshold it fails ("0.95 < 0.95"). */
+/** Every measure against its threshold in `data.quality`; the gate passes when all pass. */
+export function qualityChecks(scores: DataScores, counts: RecordCounts, quality: PipelineSpec['data']['quality']): QualityCheck[] {
+  const checks: QualityCheck[] = [];
+  const check = (measure: string, value: number | null, op: '>=' | '<=', threshold: number) => {
+    if (value !== null) checks.push({ measure, value, op, threshold, passed: op === '>=' ? value >= threshold : value <= threshold });
+  };
+  check('examples', counts.kept, '>=', quality.min_examples);
+  check('completeness', scores.completeness, '>=', quality.min_completeness);
+  check('consistency', scores.consistency, '>=', quality.min_consistency);
+  check('accuracy', scores.accuracy, '>=', quality.min_accuracy);
+  check('duplicate_rate', scores.duplicate_rate, '<=', quality.max_duplicate_rate);
+  check('distinct_2', scores.distinct_2, '>=', quality.min_distinct_2);
+  check('category_balance', scores.category_balance, '>=', quality.min_category_balance);
+  check('largest_cluster_share', scores.largest_cluster_share, '<=', quality.max_cluster_share);
+  check('contamination', scores.contamination, '<=', quality.max_contamination);
+  return checks;
+}
+
+/** `completeness 0.9 < 0.95`: how a failing check reads in messages. */
+export function describeFailure(check: QualityCheck): string {
+  const value = check.measure === 'examples' ? `${check.value} records kept` : `${check.measure} ${formatBelow(check.value, check.threshold)}`;
+  return `${value} ${check.op === '>=' ? '<' : '>'} ${check.measure === 'examples' ? `min_examples ${check.threshold}` : check.threshold}`;
+}
+
+/** Two decimals, or four when two would round the value onto the threshold it fails ("0.95 < 0.95"). */
 function formatBelow(value: number, threshold: number): string {
   const short = Number(value.toFixed(2));
-  return String(short < threshold ? short : Number(value.toFixed(4)));
+  return String(short !== threshold ? short : Number(value.toFixed(4)));
 }

@@ -1,80 +1,86 @@
-import type { PreparedData } from '../../pipeline/types';
 import type { PipelineSpec } from '../../spec/schema';
-import type { QualityAssessment } from './quality';
-import { incompleteReason, type CanonicalRecord } from './records';
-import type { SplitRecords } from './split';
-import type { CollectedSource, DroppedRow } from './sources/types';
-
-/**
- * `collected`: records the sources produced (dialogs dropped for low satisfaction never become records).
- * `dropped.low_satisfaction` counts dialogs, not records.
- */
-export type DataCounts = PreparedData['counts'];
-
-export interface SourceStats {
-  type: CollectedSource['type'];
-  file: string;
-  lines: number;
-  collected: number;
-  kept: number;
-  dropped: DataCounts['dropped'];
-}
-
-/** The data report stored next to the splits: everything needed to see what went in and what was left out. */
-export interface DataReport {
-  pipeline: string;
-  counts: DataCounts;
-  quality: { completeness: number; duplicate_rate: number; thresholds: PipelineSpec['data']['quality'] };
-  split: PipelineSpec['data']['split'];
-  /** Kept records per category; records without one count as `uncategorized`. */
-  categories: Record<string, number>;
-  sources: SourceStats[];
-  /** Every row left out, with its `file:line` and the reason; grouped by reason, each group in source order. */
-  dropped: DroppedRow[];
-}
+import type { Analysis } from './analysis/analyze';
+import { STATUS } from './analysis/record-table';
+import type { AuditLine } from './output/audit';
+import type { ContaminationReport } from './output/contamination';
+import type { DataProblem } from './problems';
+import type { DataScores, QualityCheck, RecordCounts } from './quality';
+import type { InputIndex } from './record-stream';
+import type { SplitName } from './split';
 
 export const UNCATEGORIZED = 'uncategorized';
 
-export function buildReport(spec: PipelineSpec, sources: CollectedSource[], assessment: QualityAssessment, splits: SplitRecords): DataReport {
-  const kept = new Set(assessment.kept);
-  const lowSatisfaction = sources.flatMap((s) => s.dropped);
-  return {
-    pipeline: spec.name,
-    counts: {
-      collected: sources.reduce((sum, s) => sum + s.records.length, 0),
-      kept: assessment.kept.length,
-      train: splits.train.length,
-      validation: splits.validation.length,
-      test: splits.test.length,
-      dropped: { low_satisfaction: lowSatisfaction.length, incomplete: assessment.incomplete.length, duplicate: assessment.duplicates.length },
-    },
-    quality: { completeness: assessment.completeness, duplicate_rate: assessment.duplicate_rate, thresholds: spec.data.quality },
-    split: spec.data.split,
-    categories: countCategories(assessment.kept),
-    sources: sources.map((source) => sourceStats(source, kept)),
-    dropped: [...lowSatisfaction, ...assessment.incomplete, ...assessment.duplicates],
-  };
+/** The data report stored next to the splits: what went in, what was left out and why, and how good the rest is. */
+export interface DataReport {
+  kind: 'tempered.data-report/v2';
+  pipeline: string;
+  counts: RecordCounts & Record<SplitName, number>;
+  scores: DataScores;
+  checks: QualityCheck[];
+  passed: boolean;
+  thresholds: PipelineSpec['data']['quality'];
+  split: PipelineSpec['data']['split'];
+  deduplication: PipelineSpec['data']['deduplication'];
+  /** Kept records per category; records without one count as `uncategorized`. */
+  categories: Record<string, number>;
+  pii: Record<string, number>;
+  sources: { file: string; source: number; expert: boolean; sha256: string; records: number; kept: number; dropped_at_source: number }[];
+  contamination: ContaminationReport | null;
+  /** Audit lines by reason (counts), and the first few of each; the audit artifact has every one. */
+  audit: { counts: Record<string, number>; samples: Record<string, AuditLine[]> };
+  problems: { listed: DataProblem[]; total: number };
 }
 
-function sourceStats(source: CollectedSource, kept: ReadonlySet<CanonicalRecord>): SourceStats {
-  const incomplete = source.records.filter((r) => incompleteReason(r) !== null).length;
-  const keptHere = source.records.filter((r) => kept.has(r)).length;
-  return {
-    type: source.type,
-    file: source.file,
-    lines: source.lines,
-    collected: source.records.length,
-    kept: keptHere,
-    dropped: { low_satisfaction: source.dropped.length, incomplete, duplicate: source.records.length - incomplete - keptHere },
-  };
+export interface ReportParts {
+  spec: PipelineSpec;
+  files: InputIndex[];
+  analysis: Analysis;
+  counts: DataReport['counts'];
+  scores: DataScores;
+  checks: QualityCheck[];
+  contamination: ContaminationReport | null;
+  audit: DataReport['audit'];
+  problems: DataReport['problems'];
 }
 
-/** Sorted by name so the report (and its hash) does not depend on record order. */
-export function countCategories(records: CanonicalRecord[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const record of records) {
-    const category = record.category ?? UNCATEGORIZED;
-    counts.set(category, (counts.get(category) ?? 0) + 1);
+export function buildReport(parts: ReportParts): DataReport {
+  const { spec, files, analysis } = parts;
+  const kept = files.map(() => 0);
+  const categories = new Map<string, number>();
+  for (let r = 0; r < analysis.table.size; r++) {
+    if (analysis.table.status.get(r) !== STATUS.kept) continue;
+    kept[analysis.table.file.get(r)]! += 1;
+    const category = analysis.categories[analysis.table.category.get(r)] || UNCATEGORIZED;
+    categories.set(category, (categories.get(category) ?? 0) + 1);
   }
-  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    kind: 'tempered.data-report/v2',
+    pipeline: spec.name,
+    counts: parts.counts,
+    scores: parts.scores,
+    checks: parts.checks,
+    passed: parts.checks.every((c) => c.passed),
+    thresholds: spec.data.quality,
+    split: spec.data.split,
+    deduplication: spec.data.deduplication,
+    categories: sortedObject(categories),
+    pii: sortedObject(analysis.piiKinds),
+    sources: files.map((f, i) => ({
+      file: f.display,
+      source: f.source,
+      expert: f.expert,
+      sha256: analysis.digests[i] ?? '',
+      records: analysis.perFile.records[i] ?? 0,
+      kept: kept[i] ?? 0,
+      dropped_at_source: analysis.droppedAtSource[i] ?? 0,
+    })),
+    contamination: parts.contamination,
+    audit: parts.audit,
+    problems: parts.problems,
+  };
+}
+
+/** Sorted by key so the report (and its hash) does not depend on record order. */
+function sortedObject(map: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -99,7 +99,7 @@ function entryDocument(input: RegisterInput, version: number): unknown {
       specHash: input.specHash,
       spec: input.spec,
       codeVersion: codeVersion(),
-      data: { train: input.data.train, validation: input.data.validation, test: input.data.test, report: input.data.report, counts: input.data.counts },
+      data: { train: input.data.train, validation: input.data.validation, test: input.data.test, report: input.data.report, audit: input.data.audit, counts: input.data.counts, scores: input.data.scores },
       training: { method: input.spec.training.method, steps: input.training.steps, trainLoss: input.training.trainLoss, bestEvalLoss: input.training.bestEvalLoss },
       evaluation: { fineTuned: input.evaluation.report, baseline: input.baseline.report, metrics: input.evaluation.metrics },
       gate: input.gate,

@@ -2,7 +2,11 @@ import type { Plan, PreparedData, ResolvedPipeline } from '../../pipeline/types'
 import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 
-/** Phase 2: collect the sources, check their quality, split 80/10/10 without leakage. */
+/**
+ * Phase 2: collect the sources, check their quality (completeness, consistency, accuracy, diversity,
+ * duplicates, PII, contamination), split 80/10/10 without leakage. Bad data stops the run here, before any
+ * GPU time is spent.
+ */
 export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, plan: Plan): Promise<PreparedData> {
   const { prepareData } = cpuActivities(pipeline.queues);
   return tracker.phase('data', async (summary) => {
@@ -13,7 +17,21 @@ export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipe
       train: data.counts.train,
       validation: data.counts.validation,
       test: data.counts.test,
-      completeness: data.quality.completeness,
+      redacted: data.counts.redacted,
+      completeness: round(data.scores.completeness),
+      consistency: round(data.scores.consistency),
+      accuracy: round(data.scores.accuracy),
+      duplicateRate: round(data.scores.duplicate_rate),
+      cached: data.cached,
+    });
+    Object.assign(tracker.status.metrics, {
+      data_completeness: data.scores.completeness,
+      data_consistency: data.scores.consistency,
+      data_accuracy: data.scores.accuracy,
+      data_duplicate_rate: data.scores.duplicate_rate,
+      data_distinct_2: data.scores.distinct_2,
+      data_category_balance: data.scores.category_balance,
+      ...(data.scores.contamination !== null ? { data_contamination: data.scores.contamination } : {}),
     });
     if (data.counts.kept < plan.minimumExamples) {
       tracker.status.warnings.push(
@@ -22,4 +40,8 @@ export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipe
     }
     return data;
   });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

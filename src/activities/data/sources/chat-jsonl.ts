@@ -1,7 +1,7 @@
-import { makeRecord, type CanonicalRecord, type ChatRole } from '../records';
+import { makeRecord, type ChatRole } from '../records';
 import { readJsonObjects } from './jsonl';
 import { parseCategory, parseMessages } from './messages';
-import type { CollectContext, CollectedSource, SourceOfType } from './types';
+import type { CollectContext, SourceItem, SourceOfType } from './types';
 
 const CHAT_ROLES: ReadonlyMap<string, ChatRole> = new Map([
   ['system', 'system'],
@@ -9,15 +9,21 @@ const CHAT_ROLES: ReadonlyMap<string, ChatRole> = new Map([
   ['assistant', 'assistant'],
 ]);
 
+/** Fields a hosted fine-tuning service accepts on a chat line; anything else is usually a mistake in the export. */
+const KNOWN_KEYS = new Set(['messages', 'category', 'id', 'metadata', 'tools', 'functions', 'parallel_tool_calls']);
+
 /**
  * OpenAI chat format, one conversation per line: `{"messages": [{"role": "system"|"user"|"assistant", "content"}]}`.
- * Each line is one record; one that does not end with an assistant answer is counted as incomplete.
- * An optional `category` string is kept.
+ * Each line is one record; one that does not end with an assistant answer is counted as incomplete. The
+ * format rules of hosted fine-tuning apply: no unknown keys, known roles, string content.
  */
-export async function collectChatJsonl(_source: SourceOfType<'chat_jsonl'>, ctx: CollectContext): Promise<CollectedSource> {
-  const counter = { lines: 0 };
-  const records: CanonicalRecord[] = [];
-  for await (const { line, value } of readJsonObjects(ctx, counter)) {
+export async function* readChatJsonl(_source: SourceOfType<'chat_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
+  for await (const { line, value } of readJsonObjects(ctx)) {
+    const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.has(key));
+    if (unknown.length > 0) {
+      ctx.problems.add(ctx.file.display, line, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (expected "messages" and optionally "category")`);
+      continue;
+    }
     const parsed = parseMessages(value, CHAT_ROLES);
     if (!parsed.ok) {
       ctx.problems.add(ctx.file.display, line, parsed.problem);
@@ -28,8 +34,6 @@ export async function collectChatJsonl(_source: SourceOfType<'chat_jsonl'>, ctx:
       ctx.problems.add(ctx.file.display, line, category.problem);
       continue;
     }
-    records.push(makeRecord({ turns: parsed.messages, category: category.category, source: { uri: ctx.file.display, line }, systemPrompt: ctx.systemPrompt }));
-    ctx.progress.recordAdded();
+    yield { kind: 'record', record: makeRecord({ turns: parsed.messages, category: category.category, source: { uri: ctx.file.display, line }, systemPrompt: ctx.systemPrompt }) };
   }
-  return { type: 'chat_jsonl', file: ctx.file.display, lines: counter.lines, records, dropped: [] };
 }

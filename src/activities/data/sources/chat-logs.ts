@@ -1,22 +1,19 @@
-import { makeRecord, type CanonicalRecord, type ChatMessage, type ChatRole } from '../records';
+import { makeRecord, type ChatMessage, type ChatRole } from '../records';
 import { describeJson, readJsonObjects } from './jsonl';
 import { parseCategory, parseMessages } from './messages';
-import type { CollectContext, CollectedSource, DroppedRow, SourceOfType } from './types';
+import type { CollectContext, SourceItem, SourceOfType } from './types';
 
 /**
  * Support chat logs, one dialog per line:
  * `{"conversation_id", "started_at", "channel", "satisfaction": 1-5, "category", "messages": [{"role", "content"}]}`.
  * Dialogs rated below `min_satisfaction` are dropped (and counted): they would teach the answers customers disliked.
  */
-export async function collectChatLogs(source: SourceOfType<'chat_logs'>, ctx: CollectContext): Promise<CollectedSource> {
+export async function* readChatLogs(source: SourceOfType<'chat_logs'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
   const roles = new Map<string, ChatRole>([
     ...source.user_roles.map((role) => [role, 'user'] as const),
     ...source.assistant_roles.map((role) => [role, 'assistant'] as const),
   ]);
-  const counter = { lines: 0 };
-  const records: CanonicalRecord[] = [];
-  const dropped: DroppedRow[] = [];
-  for await (const { line, value } of readJsonObjects(ctx, counter)) {
+  for await (const { line, value } of readJsonObjects(ctx)) {
     const problem = (message: string) => ctx.problems.add(ctx.file.display, line, message);
     const satisfaction = value.satisfaction;
     if (typeof satisfaction !== 'number' || satisfaction < 1 || satisfaction > 5) {
@@ -34,15 +31,13 @@ export async function collectChatLogs(source: SourceOfType<'chat_logs'>, ctx: Co
       continue;
     }
     if (satisfaction < source.min_satisfaction) {
-      dropped.push({ reason: 'low_satisfaction', at: `${ctx.file.display}:${line}`, detail: `satisfaction ${satisfaction} < ${source.min_satisfaction}` });
+      yield { kind: 'dropped', line, reason: 'low_satisfaction', detail: `satisfaction ${satisfaction} < ${source.min_satisfaction}` };
       continue;
     }
     for (const turns of exchanges(parsed.messages)) {
-      records.push(makeRecord({ turns, category: category.category, source: { uri: ctx.file.display, line }, systemPrompt: ctx.systemPrompt }));
-      ctx.progress.recordAdded();
+      yield { kind: 'record', record: makeRecord({ turns, category: category.category, source: { uri: ctx.file.display, line }, systemPrompt: ctx.systemPrompt }) };
     }
   }
-  return { type: 'chat_logs', file: ctx.file.display, lines: counter.lines, records, dropped };
 }
 
 /**

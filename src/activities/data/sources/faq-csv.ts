@@ -1,9 +1,8 @@
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { makeRecord, type CanonicalRecord } from '../records';
-import { readLines } from '../source-file';
-import type { CollectContext, CollectedSource, SourceOfType } from './types';
+import { readLines } from '../input/read-lines';
+import { makeRecord } from '../records';
+import type { CollectContext, SourceItem, SourceOfType } from './types';
 
 /** Where the configured columns are in the header; the category column is optional. */
 interface ColumnIndexes {
@@ -15,11 +14,11 @@ interface ColumnIndexes {
 /**
  * A FAQ spreadsheet exported as CSV with a header row; the question, answer and category columns are named
  * in the source config. Every data row becomes one single-turn record. Rows whose field count differs from
- * the header's are problems (usually an unquoted comma); empty cells make an incomplete record.
+ * the header's are problems (usually an unquoted comma); empty cells make an incomplete record. A byte order
+ * mark and CRLF line endings are accepted.
  */
-export async function collectFaqCsv(source: SourceOfType<'faq_csv'>, ctx: CollectContext): Promise<CollectedSource> {
+export async function* readFaqCsv(source: SourceOfType<'faq_csv'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
   const { display } = ctx.file;
-  const records: CanonicalRecord[] = [];
   let lines = 0;
   let header: string[] | undefined;
   let dataRows = 0;
@@ -27,14 +26,19 @@ export async function collectFaqCsv(source: SourceOfType<'faq_csv'>, ctx: Collec
 
   // csv-parse counts lines itself, so a line skipped for invalid UTF-8 is replaced by an empty one.
   async function* csvText(): AsyncGenerator<string> {
-    for await (const { line, text } of readLines(ctx.file, ctx.problems)) {
+    for await (const { line, text } of readLines(ctx.file, ctx.problems, ctx.hash)) {
       for (; lines < line - 1; lines++) yield '\n';
       lines = line;
-      yield `${text}\n`;
+      yield `${line === 1 ? text.replace(/^\uFEFF/, '') : text}\n`;
     }
   }
 
-  async function consume(rows: AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>): Promise<void> {
+  const rows = Readable.from(csvText()).pipe(parse({ info: true, raw: true, relax_column_count: true, skip_empty_lines: true })) as AsyncIterable<{
+    record: string[];
+    raw: string;
+    info: { lines: number };
+  }>;
+  try {
     for await (const { record: fields, raw, info } of rows) {
       const line = startLine(raw, info.lines);
       if (!header) {
@@ -48,32 +52,27 @@ export async function collectFaqCsv(source: SourceOfType<'faq_csv'>, ctx: Collec
         ctx.problems.add(display, line, `expected ${header.length} fields as in the header, found ${fields.length}`);
         continue;
       }
-      const category = columns.category === undefined ? '' : fields[columns.category].trim();
-      records.push(
-        makeRecord({
+      const category = columns.category === undefined ? '' : fields[columns.category]!.trim();
+      yield {
+        kind: 'record',
+        record: makeRecord({
           turns: [
-            { role: 'user', content: fields[columns.question] },
-            { role: 'assistant', content: fields[columns.answer] },
+            { role: 'user', content: fields[columns.question]! },
+            { role: 'assistant', content: fields[columns.answer]! },
           ],
           category: category === '' ? null : category,
           source: { uri: display, line },
           systemPrompt: ctx.systemPrompt,
         }),
-      );
-      ctx.progress.recordAdded();
+      };
     }
-  }
-
-  try {
-    await pipeline(Readable.from(csvText()), parse({ info: true, raw: true, relax_column_count: true, skip_empty_lines: true }), consume);
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     ctx.problems.add(display, typeof error.lines === 'number' ? error.lines : undefined, `invalid CSV (${error.message})`);
-    return { type: 'faq_csv', file: display, lines, records, dropped: [] };
+    return;
   }
   if (!header) ctx.problems.add(display, undefined, 'file is empty');
   else if (dataRows === 0) ctx.problems.add(display, undefined, 'no rows after the header');
-  return { type: 'faq_csv', file: display, lines, records, dropped: [] };
 }
 
 /** Finds the configured columns; a missing question or answer column is a problem naming the header found. */

@@ -1,26 +1,25 @@
 import type { DataSource } from '../../../spec/schema';
-import { checkReadable } from '../source-file';
-import { collectChatJsonl } from './chat-jsonl';
-import { collectChatLogs } from './chat-logs';
-import { collectFaqCsv } from './faq-csv';
-import { collectInstructionJsonl } from './instruction-jsonl';
-import type { CollectContext, CollectedSource } from './types';
+import { readChatJsonl } from './chat-jsonl';
+import { readChatLogs } from './chat-logs';
+import { readFaqCsv } from './faq-csv';
+import { readInstructionJsonl } from './instruction-jsonl';
+import { readShareGptJsonl } from './sharegpt-jsonl';
+import type { CollectContext, SourceItem } from './types';
 
-export type { CollectContext, CollectedSource, DroppedRow, DropReason } from './types';
+export type { CollectContext, SourceItem } from './types';
 
-/** Reads one configured source with the collector for its type. Problems go to `ctx.problems`, not thrown. */
-export async function collectSource(source: DataSource, ctx: CollectContext): Promise<CollectedSource> {
-  if (!(await checkReadable(ctx.file, ctx.problems))) {
-    return { type: source.type, file: ctx.file.display, lines: 0, records: [], dropped: [] };
-  }
+/** Streams one file of a configured source with the reader for its type. Problems go to `ctx.problems`, not thrown. */
+export function readSource(source: DataSource, ctx: CollectContext): AsyncGenerator<SourceItem> {
   switch (source.type) {
     case 'faq_csv':
-      return collectFaqCsv(source, ctx);
+      return readFaqCsv(source, ctx);
     case 'chat_logs':
-      return collectChatLogs(source, ctx);
+      return readChatLogs(source, ctx);
     case 'chat_jsonl':
-      return collectChatJsonl(source, ctx);
+      return readChatJsonl(source, ctx);
     case 'instruction_jsonl':
-      return collectInstructionJsonl(source, ctx);
+      return readInstructionJsonl(source, ctx);
+    case 'sharegpt_jsonl':
+      return readShareGptJsonl(source, ctx);
   }
 }

@@ -1,24 +1,23 @@
-import { makeRecord, type CanonicalRecord } from '../records';
+import { makeRecord } from '../records';
 import { describeJson, readJsonObjects, type JsonObject } from './jsonl';
 import { parseCategory } from './messages';
-import type { CollectContext, CollectedSource, SourceOfType } from './types';
+import type { CollectContext, SourceItem, SourceOfType } from './types';
 
 /**
- * Alpaca instruction format, one example per line: `{"instruction", "input"?, "output"}`. A non-empty `input`
+ * Alpaca instruction format, one example per line: `{"instruction", "input"?, "output", "id"?, "category"?}`. A non-empty `input`
  * follows the instruction in the user message, separated by a blank line. An optional `category` string is kept.
  */
-export async function collectInstructionJsonl(_source: SourceOfType<'instruction_jsonl'>, ctx: CollectContext): Promise<CollectedSource> {
-  const counter = { lines: 0 };
-  const records: CanonicalRecord[] = [];
-  for await (const { line, value } of readJsonObjects(ctx, counter)) {
+export async function* readInstructionJsonl(_source: SourceOfType<'instruction_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
+  for await (const { line, value } of readJsonObjects(ctx)) {
     const fields = readInstructionFields(value);
     if (!fields.ok) {
       ctx.problems.add(ctx.file.display, line, fields.problem);
       continue;
     }
     const question = fields.input.trim() === '' ? fields.instruction : `${fields.instruction}\n\n${fields.input}`;
-    records.push(
-      makeRecord({
+    yield {
+      kind: 'record',
+      record: makeRecord({
         turns: [
           { role: 'user', content: question },
           { role: 'assistant', content: fields.output },
@@ -27,10 +26,8 @@ export async function collectInstructionJsonl(_source: SourceOfType<'instruction
         source: { uri: ctx.file.display, line },
         systemPrompt: ctx.systemPrompt,
       }),
-    );
-    ctx.progress.recordAdded();
+    };
   }
-  return { type: 'instruction_jsonl', file: ctx.file.display, lines: counter.lines, records, dropped: [] };
 }
 
 type InstructionFields =

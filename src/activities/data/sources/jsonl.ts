@@ -1,4 +1,4 @@
-import { readLines } from '../source-file';
+import { readLines } from '../input/read-lines';
 import type { CollectContext } from './types';
 
 export type JsonObject = Record<string, unknown>;
@@ -11,12 +11,11 @@ export interface JsonLine {
 /**
  * Streams the objects of a JSONL file. Invalid JSON and lines that are not objects become problems; blank
  * lines carry nothing and are passed over; a file without a single object is a problem (an empty export
- * usually means the export failed). `counter.lines` ends as the number of lines read.
+ * usually means the export failed).
  */
-export async function* readJsonObjects(ctx: CollectContext, counter: { lines: number }): AsyncGenerator<JsonLine> {
+export async function* readJsonObjects(ctx: CollectContext): AsyncGenerator<JsonLine> {
   let nonBlank = 0;
-  for await (const { line, text } of readLines(ctx.file, ctx.problems)) {
-    counter.lines = line;
+  for await (const { line, text } of readLines(ctx.file, ctx.problems, ctx.hash)) {
     if (text.trim() === '') continue;
     nonBlank += 1;
     let value: unknown;

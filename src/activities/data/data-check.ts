@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fail } from '../../failures';
+import type { PipelineSpec } from '../../spec/schema';
+import { analyze, type Analysis } from './analysis/analyze';
+import { GrowableArray } from './analysis/growable';
+import { STATUS } from './analysis/record-table';
+import { resolveInputs } from './inputs';
+import { Audit } from './output/audit';
+import { measureContamination } from './output/contamination';
+import { LineWriter } from './output/line-writer';
+import { writeSplits } from './output/write-splits';
+import { ProblemList } from './problems';
+import { Progress } from './progress';
+import { computeScores, countRecords, qualityChecks } from './quality';
+import { indexInputs } from './record-stream';
+import { buildReport, type DataReport } from './report';
+import { assignSplits, SPLITS, type SplitGroup, type SplitName } from './split';
+
+export interface DataCheckOptions {
+  /** Check paths against the worker's data roots (workers); off for `tempered data check` on the user's files. */
+  confine: boolean;
+  /** Where the split files go (created; the caller removes it). */
+  outDir: string;
+  /** Where the audit goes; default `<outDir>/audit.jsonl`. */
+  auditFile?: string;
+  /** Still write the splits and the audit when a quality check fails (the CLI does, to show the audit). */
+  writeWhenGateFails: boolean;
+}
+
+export interface DataCheckResult {
+  passed: boolean;
+  report: DataReport;
+  /** The split files and the audit; null when the gate failed before anything was written. */
+  written: { splits: Record<SplitName, string>; audit: string } | null;
+}
+
+/**
+ * The data phase without Temporal: collect every source, check and deduplicate in a first pass that keeps
+ * compact state only, then write the splits and the audit in a second pass. Bad input fails with
+ * `InvalidData` (every problem located, first ones listed) unless skipping is allowed and the skipped share
+ * stays within `data.quality.max_skipped_fraction`. Quality checks are returned, not thrown.
+ */
+export async function runDataCheck(spec: PipelineSpec, baseDir: string, options: DataCheckOptions): Promise<DataCheckResult> {
+  const problems = new ProblemList();
+  const inputs = await resolveInputs(spec, baseDir, { confine: options.confine }, problems);
+  const files = indexInputs(inputs);
+  const analysis = await analyze(inputs, files, spec, problems, new Progress('analysing'));
+  const rows = analysis.table.size + problems.total + analysis.droppedAtSource.reduce((a, b) => a + b, 0);
+  const skippable = problems.fatal === 0 && problems.total <= spec.data.quality.max_skipped_fraction * rows;
+  if (problems.total > 0 && !skippable) problems.throwIfAny();
+
+  const partial = countRecords(analysis, problems.total);
+  let scores = computeScores(analysis, partial, null);
+  let checks = qualityChecks(scores, partial, spec.data.quality);
+  const emptyCounts = { train: 0, validation: 0, test: 0 };
+  const audit = { counts: {}, samples: {} };
+  const problemSummary = { listed: problems.listed, total: problems.total };
+  if (!checks.every((c) => c.passed) && !options.writeWhenGateFails) {
+    const report = buildReport({ spec, files, analysis, counts: { ...partial, ...emptyCounts }, scores, checks, contamination: null, audit, problems: problemSummary });
+    return { passed: false, report, written: null };
+  }
+
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const auditFile = options.auditFile ?? path.join(options.outDir, 'audit.jsonl');
+  const auditWriter = new LineWriter(auditFile);
+  const auditLog = new Audit(auditWriter);
+  const progress = new Progress('writing');
+  progress.beat();
+  const written = await writeSplits(inputs, files, spec, analysis, placeGroups(analysis, spec), options.outDir, auditLog, progress);
+  await auditWriter.close();
+  const changed = files.findIndex((_, i) => written.digests[i] !== analysis.digests[i]);
+  if (changed !== -1) throw fail('DataSourceChanged', `${files[changed]!.display} changed while the data phase read it; the run is retried on a stable copy`);
+
+  const contamination = await measureContamination(written.files.test, written.trainNgrams);
+  scores = { ...scores, contamination: contamination.rate };
+  checks = qualityChecks(scores, partial, spec.data.quality);
+  const report = buildReport({
+    spec,
+    files,
+    analysis,
+    counts: { ...partial, ...written.counts },
+    scores,
+    checks,
+    contamination,
+    audit: { counts: auditLog.counts, samples: auditLog.samples },
+    problems: problemSummary,
+  });
+  return { passed: checks.every((c) => c.passed), report, written: { splits: written.files, audit: auditFile } };
+}
+
+/** Groups of kept records, placed by `assignSplits`; returns the split of a group by its root record. */
+function placeGroups(analysis: Analysis, spec: PipelineSpec): (root: number) => SplitName {
+  const { table, groups } = analysis;
+  const groupOfRoot = new GrowableArray((n) => new Int32Array(n), -1);
+  const list: SplitGroup[] = [];
+  for (let r = 0; r < table.size; r++) {
+    if (table.status.get(r) !== STATUS.kept) continue;
+    const root = groups.find(r);
+    let g = groupOfRoot.get(root);
+    if (g === -1) {
+      g = list.length;
+      groupOfRoot.set(root, g);
+      list.push({ key: analysis.openingKey(root), category: table.category.get(r), size: 0 });
+    }
+    list[g]!.size += 1;
+  }
+  const placed = assignSplits(list, spec.data.split);
+  const codes = new Uint8Array(placed.map((s) => SPLITS.indexOf(s)));
+  return (root) => SPLITS[codes[groupOfRoot.get(root)]!]!;
+}
+
+export function tempOutDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tempered-data-'));
+}

@@ -1,0 +1,19 @@
+/** 32-bit hashing shared by the shingle, signature and exact-key code: FNV-1a to absorb, murmur3's finaliser to spread. */
+
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
+/** murmur3's fmix32: every input bit affects every output bit, so bit ranges of the result can serve as independent hashes. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hash of an ordered pair of token hashes (a word bigram or a character bigram). */
+export function pairHash(first: number, second: number): number {
+  return fmix32(Math.imul(first, 0x9e3779b1) ^ second);
+}

@@ -1,0 +1,143 @@
+import { BandTable, MAX_ITEMS } from './band-table';
+import { OnePermutationMinHash } from './minhash';
+import { collectShingles, ShingleBuffer } from './shingles';
+import { SignatureStore } from './signatures';
+
+export { normaliseForDedup } from './normalise';
+export { exactKey } from './exact-key';
+
+export interface NearDuplicateOptions {
+  /** Estimated Jaccard similarity of the shingle sets (see shingles.ts) from which two texts are near-duplicates. */
+  threshold?: number;
+  /** Signature length: one-permutation MinHash bins, one byte each. */
+  permutations?: number;
+  /** LSH bands; each takes `floor(permutations / bands)` bins, and texts become candidates when one band agrees. */
+  bands?: number;
+}
+
+/**
+ * Chosen on generated support answers (test/data/near-duplicates.test.ts):
+ * - threshold 0.6: two words substituted or added in a 20–30-word answer leave Jaccard 0.7–0.85, three or four
+ *   characters changed in a 40–80-character Japanese answer 0.65–0.85; answers sharing their greeting and
+ *   closing but not their substance stay below 0.4.
+ * - 64 bins: short answers have 40–80 shingles, so more bins add little precision but cost a byte each.
+ * - 16 bands of 4 bins: a pair at Jaccard 0.65 agrees in some band with probability 0.96 (0.99 at 0.7), one at
+ *   0.3 in only 1 of 8 pairs, so few unrelated candidates need verifying; 4 one-byte bins make a 32-bit key.
+ */
+export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.6, permutations: 64, bands: 16 };
+
+/**
+ * How many mutually dissimilar texts one bucket keeps. A band key shared by more texts that are not near-duplicates
+ * of each other comes from boilerplate ("thank you for contacting us") and says nothing; capping it bounds the
+ * work per lookup on template-heavy data. Near-duplicates of a text already in the bucket are not added either,
+ * so a thousand copies of one answer cost one bucket entry per band.
+ */
+const BUCKET_REPRESENTATIVES = 8;
+
+/**
+ * Near-duplicate detection over up to millions of short texts: MinHash signatures with LSH banding, candidates
+ * verified by estimated Jaccard. Memory is typed arrays only: about 100 bytes of signature and buckets per text.
+ */
+export class NearDuplicateIndex {
+  private readonly threshold: number;
+  private readonly bands: number;
+  private readonly rows: number;
+  private readonly minHash: OnePermutationMinHash;
+  private readonly signatures: SignatureStore;
+  private readonly tables: BandTable[];
+  private readonly shingles = new ShingleBuffer();
+  private readonly candidates = new Int32Array(64);
+  /** Candidates already verified for the current text (one often shares several bands with it). */
+  private readonly checkedIds = new Int32Array(32);
+  private readonly checkedMatches = new Uint8Array(32);
+  private checkedCount = 0;
+  private count = 0;
+
+  constructor(options: NearDuplicateOptions = {}) {
+    const { threshold, permutations, bands } = { ...NEAR_DUPLICATE_DEFAULTS, ...options };
+    if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`NearDuplicateIndex: threshold must be in (0, 1], got ${threshold}`);
+    if (!Number.isInteger(permutations) || permutations < 8 || permutations > 4096) {
+      throw new RangeError(`NearDuplicateIndex: permutations must be an integer from 8 to 4096, got ${permutations}`);
+    }
+    if (!Number.isInteger(bands) || bands < 1 || bands > permutations) {
+      throw new RangeError(`NearDuplicateIndex: bands must be an integer from 1 to permutations (${permutations}), got ${bands}`);
+    }
+    this.threshold = threshold;
+    this.bands = bands;
+    this.rows = Math.floor(permutations / bands);
+    this.minHash = new OnePermutationMinHash(permutations);
+    this.signatures = new SignatureStore(permutations);
+    this.tables = Array.from({ length: bands }, (_, band) => {
+      return new BandTable((id) => this.signatures.bandKey(id, band * this.rows, this.rows));
+    });
+  }
+
+  /** Number of texts indexed. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Approximate bytes held: signatures, buckets and scratch buffers. */
+  get bytes(): number {
+    const buckets = this.tables.reduce((sum, table) => sum + table.bytes, 0);
+    return this.signatures.bytes + buckets + this.shingles.hashes.byteLength + this.candidates.byteLength;
+  }
+
+  /**
+   * Indexes `text` as the next item (ids 0, 1, 2, … in call order) and returns the id of the earliest indexed
+   * item whose estimated Jaccard is >= threshold, or -1. Items are indexed whether or not they match.
+   */
+  add(text: string): number {
+    if (this.count >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
+    const earliest = this.match(text, true);
+    this.count++;
+    return earliest;
+  }
+
+  /** Like add, but only checks: the text is not indexed. */
+  find(text: string): number {
+    return this.match(text, false);
+  }
+
+  /** Sketches `text` into the next free signature slot, then looks it up band by band (and, if indexing, files it). */
+  private match(text: string, indexing: boolean): number {
+    const { signatures, rows, candidates } = this;
+    const id = this.count;
+    signatures.reserve(id + 1);
+    collectShingles(text, this.shingles);
+    this.minHash.sketch(this.shingles, signatures.values, id * signatures.bins, signatures.emptyBins, id * signatures.maskWords);
+    this.checkedCount = 0;
+    let earliest = -1;
+    for (let band = 0; band < this.bands; band++) {
+      const first = band * rows;
+      const key = signatures.bandKey(id, first, rows);
+      const found = this.tables[band].lookup(key, candidates);
+      let sameKey = 0;
+      let represented = false;
+      for (let c = 0; c < found; c++) {
+        const other = candidates[c];
+        if (!signatures.bandEquals(other, id, first, rows)) continue;
+        sameKey++;
+        // Entries come by ascending id: for a lookup only, none after an earlier match can change the answer.
+        if (!indexing && earliest >= 0 && other > earliest) break;
+        if (this.isNearDuplicate(other, id)) {
+          represented = true;
+          if (earliest < 0 || other < earliest) earliest = other;
+          break;
+        }
+      }
+      if (indexing && !represented && sameKey < BUCKET_REPRESENTATIVES) this.tables[band].insert(key, id);
+    }
+    return earliest;
+  }
+
+  private isNearDuplicate(other: number, id: number): boolean {
+    for (let i = 0; i < this.checkedCount; i++) if (this.checkedIds[i] === other) return this.checkedMatches[i] === 1;
+    const matches = this.signatures.estimatedJaccard(other, id) >= this.threshold;
+    if (this.checkedCount < this.checkedIds.length) {
+      this.checkedIds[this.checkedCount] = other;
+      this.checkedMatches[this.checkedCount++] = matches ? 1 : 0;
+    }
+    return matches;
+  }
+}

@@ -1,0 +1,77 @@
+import type { ShingleBuffer } from './shingles';
+
+/** Borrowing attempts per empty bin before falling back to the next filled bin; 8 suffice unless under 1 bin in 6 is filled. */
+const PROBES = 8;
+const NO_SHINGLE = 0xffffffff;
+
+/**
+ * One-permutation MinHash (Li, Owen & Zhang 2012): each shingle is hashed once (not once per permutation); the
+ * hash's top bits choose one of `bins` bins and each bin keeps its smallest hash. That is `bins` times less work
+ * than k independent permutations and estimates Jaccard as well.
+ *
+ * Short texts leave bins empty (a 30-word answer has ~60 shingles for 64 bins). For LSH, each empty bin borrows
+ * the value of a filled bin chosen by a fixed pseudo-random sequence per bin ("optimal densification",
+ * Shrivastava 2017), so two similar texts borrow the same values. For the Jaccard estimate, the bins that were
+ * empty are remembered in a bit mask: bins empty in both texts are left out rather than counted through borrowed
+ * values, which keeps the estimate for short texts close to the exact Jaccard.
+ *
+ * A bin's value is stored as one byte (b-bit minwise hashing, Li & König 2010): two different minima agree by
+ * chance with probability 1/256, which the estimator subtracts; four bytes make a 32-bit LSH band key.
+ */
+export class OnePermutationMinHash {
+  private readonly minima: Uint32Array;
+  private readonly borrowFrom: Uint16Array;
+
+  constructor(readonly bins: number) {
+    this.minima = new Uint32Array(bins);
+    this.borrowFrom = borrowSequences(bins);
+  }
+
+  /**
+   * Writes the signature of `shingles`: one byte per bin at `values[offset…offset+bins)`, and a set bit in
+   * `emptyBins` (from word `maskOffset`, bin i at bit i % 32 of word i / 32) for each bin no shingle reached.
+   */
+  sketch(shingles: ShingleBuffer, values: Uint8Array, offset: number, emptyBins: Uint32Array, maskOffset: number): void {
+    const { bins, minima } = this;
+    minima.fill(NO_SHINGLE);
+    const hashes = shingles.hashes;
+    for (let s = 0; s < shingles.count; s++) {
+      const hash = hashes[s];
+      const bin = ((hash >>> 16) * bins) >>> 16;
+      if (hash < minima[bin]) minima[bin] = hash;
+    }
+    for (let word = 0; word < (bins + 31) >>> 5; word++) emptyBins[maskOffset + word] = 0;
+    for (let bin = 0; bin < bins; bin++) {
+      if (minima[bin] !== NO_SHINGLE) {
+        values[offset + bin] = minima[bin];
+        continue;
+      }
+      emptyBins[maskOffset + (bin >>> 5)] |= 1 << (bin & 31);
+      values[offset + bin] = minima[this.filledBinFor(bin)];
+    }
+  }
+
+  private filledBinFor(bin: number): number {
+    const { bins, minima, borrowFrom } = this;
+    for (let probe = bin * PROBES; probe < (bin + 1) * PROBES; probe++) {
+      if (minima[borrowFrom[probe]] !== NO_SHINGLE) return borrowFrom[probe];
+    }
+    let next = bin;
+    do next = next + 1 === bins ? 0 : next + 1;
+    while (minima[next] === NO_SHINGLE);
+    return next;
+  }
+}
+
+/** PROBES pseudo-random other bins per bin, the same for every text (a fixed-seed xorshift). */
+function borrowSequences(bins: number): Uint16Array {
+  const sequences = new Uint16Array(bins * PROBES);
+  let state = 0x2545f491;
+  for (let i = 0; i < sequences.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    sequences[i] = (state >>> 0) % bins;
+  }
+  return sequences;
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { contextOf } from '../analysis/record-text';
+import { answerOf, type CanonicalRecord } from '../records';
+import type { NgramBloom } from '../signals/contamination';
+
+/** A test example counts as contaminated when at least this share of its n-grams occurs in train. */
+export const CONTAMINATED_OVERLAP = 0.5;
+const EXAMPLES = 10;
+
+export interface ContaminationReport {
+  /** Share of test examples at or above CONTAMINATED_OVERLAP. */
+  rate: number;
+  meanOverlap: number;
+  contaminated: number;
+  tested: number;
+  /** The most overlapping test examples, by source location. */
+  examples: { file: string; line: number; overlap: number }[];
+}
+
+/** N-gram overlap of each test example with the training split (the test file is read back; it is the smallest split). */
+export async function measureContamination(testFile: string, trainNgrams: NgramBloom): Promise<ContaminationReport> {
+  let tested = 0;
+  let contaminated = 0;
+  let total = 0;
+  const top: ContaminationReport['examples'] = [];
+  for await (const line of readline.createInterface({ input: fs.createReadStream(testFile), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    const record = JSON.parse(line) as CanonicalRecord;
+    const overlap = trainNgrams.overlap(`${contextOf(record)}\n${answerOf(record)}`);
+    tested += 1;
+    total += overlap;
+    if (overlap >= CONTAMINATED_OVERLAP) contaminated += 1;
+    if (overlap > 0 && (top.length < EXAMPLES || overlap > top[top.length - 1]!.overlap)) {
+      top.push({ file: record.source.uri, line: record.source.line, overlap: Math.round(overlap * 1000) / 1000 });
+      top.sort((a, b) => b.overlap - a.overlap);
+      top.length = Math.min(top.length, EXAMPLES);
+    }
+  }
+  return { rate: tested === 0 ? 0 : contaminated / tested, meanOverlap: tested === 0 ? 0 : total / tested, contaminated, tested, examples: top };
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** The `data` section of a pipeline spec: where the examples come from and what they must satisfy. */
+
+export const fraction = z.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1');
+
+/**
+ * Every source names a file, a glob (`chats/*.jsonl`), a gzip file (`.gz`) or an `s3://bucket/key` object
+ * (or glob). `expert: true` marks subject-matter experts' answers: they win over other sources' answers
+ * to the same question.
+ */
+const sourceCommon = {
+  path: z.string().min(1),
+  expert: z.boolean().default(false),
+};
+
+const faqCsvSource = z.strictObject({
+  type: z.literal('faq_csv'),
+  ...sourceCommon,
+  question_column: z.string().default('question'),
+  answer_column: z.string().default('answer'),
+  category_column: z.string().default('category'),
+});
+
+const chatLogsSource = z.strictObject({
+  type: z.literal('chat_logs'),
+  ...sourceCommon,
+  /** Dialogs scored below this are dropped: they teach the model the answers customers disliked. */
+  min_satisfaction: z.number().default(4),
+  user_roles: z.array(z.string()).default(['customer', 'user']),
+  assistant_roles: z.array(z.string()).default(['agent', 'assistant']),
+});
+
+/** The OpenAI chat format: `{"messages": [{"role", "content"}], "category"?}` per line. */
+const chatJsonlSource = z.strictObject({ type: z.literal('chat_jsonl'), ...sourceCommon });
+
+/** The Alpaca format: `{"instruction", "input"?, "output", "id"?, "category"?}` per line. */
+const instructionJsonlSource = z.strictObject({ type: z.literal('instruction_jsonl'), ...sourceCommon });
+
+/** ShareGPT: `{"conversations": [{"from": "human"|"gpt"|"system", "value"}]}` per line. */
+const shareGptJsonlSource = z.strictObject({ type: z.literal('sharegpt_jsonl'), ...sourceCommon });
+
+export const DATA_SOURCE_TYPES = ['faq_csv', 'chat_logs', 'chat_jsonl', 'instruction_jsonl', 'sharegpt_jsonl'] as const;
+
+export const dataSourceSchema = z.discriminatedUnion('type', [faqCsvSource, chatLogsSource, chatJsonlSource, instructionJsonlSource, shareGptJsonlSource], {
+  error: `expected a source with type ${DATA_SOURCE_TYPES.join(', ')}`,
+});
+
+const customPiiPattern = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name such as "employee_id"'),
+  /** A JavaScript regular expression (flags `gu`). */
+  pattern: z.string().min(1),
+  placeholder: z.string().optional(),
+});
+
+const qualitySchema = z.strictObject({
+  /** Share of records with every required field present and non-empty. */
+  min_completeness: fraction.default(0.95),
+  min_examples: z.int().min(1).default(20),
+  /** Share of kept records with no consistency flag (length outlier, language mismatch, register, formatting rule). */
+  min_consistency: fraction.default(0),
+  /** Share of kept records with no accuracy flag (placeholder text, truncated answer, contradicting answers). */
+  min_accuracy: fraction.default(0),
+  /** Distinct word bigrams (character bigrams in Japanese) over all bigrams of the questions. */
+  min_distinct_2: fraction.default(0),
+  /** Normalised entropy of the categories: 1 when every category is equally frequent. */
+  min_category_balance: fraction.default(0),
+  /** Largest near-duplicate cluster, as a share of the records collected. */
+  max_cluster_share: fraction.default(1),
+  /** Share of exact and near duplicates among the complete records. */
+  max_duplicate_rate: fraction.default(1),
+  /** Share of test examples whose n-grams mostly (>= 50%) occur in the training split. */
+  max_contamination: fraction.default(1),
+  /** Rows that cannot be read (bad JSON, wrong fields) fail the run unless their share stays at or below this; skipped rows are audited. */
+  max_skipped_fraction: fraction.default(0),
+  /** Formatting rules every answer must follow; a violation is a consistency flag. */
+  format: z
+    .strictObject({
+      max_answer_words: z.int().positive().optional(),
+      forbidden_phrases: z.array(z.string().min(1)).default([]),
+      required_register: z.enum(['polite', 'plain']).optional(),
+    })
+    .prefault({}),
+});
+
+export const dataSchema = z.strictObject({
+  sources: z.array(dataSourceSchema).min(1, 'expected at least one data source'),
+  /** Prepended to every conversation as the system message. */
+  system_prompt: z.string().optional(),
+  max_length: z.int().positive().default(512),
+  split: z
+    .strictObject({
+      train: fraction.default(0.8),
+      validation: fraction.default(0.1),
+      test: fraction.default(0.1),
+      seed: z.int().default(42),
+    })
+    .superRefine((split, ctx) => {
+      const sum = split.train + split.validation + split.test;
+      if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `expected train + validation + test = 1, got ${Math.round(sum * 1e6) / 1e6}` });
+      if (split.test === 0) ctx.addIssue({ code: 'custom', path: ['test'], message: 'expected a test share above 0: evaluation needs held-out data' });
+    })
+    .prefault({}),
+  quality: qualitySchema.prefault({}),
+  deduplication: z
+    .strictObject({
+      /** `drop` near-duplicates of an earlier record, or `keep` them (flagged, and kept in one split with it). */
+      near_duplicates: z.enum(['drop', 'keep']).default('drop'),
+      /** Estimated Jaccard similarity of shingles from which two records count as near-duplicates. */
+      threshold: fraction.optional(),
+      /** MinHash permutations per signature. */
+      permutations: z.int().min(16).max(1024).optional(),
+    })
+    .prefault({}),
+  pii: z
+    .strictObject({
+      /** Replace e-mail addresses, phone numbers, card numbers, IBANs, IP addresses and postal codes with placeholders. */
+      redact: z.boolean().default(true),
+      patterns: z.array(customPiiPattern).default([]),
+    })
+    .prefault({}),
+});
