@@ -43,7 +43,7 @@ describe('bad input', () => {
 
   it('reports a missing file', async () => {
     const file = path.join(tempDir(), 'nowhere.jsonl');
-    assert.equal(await invalidDataMessage(source({ type: 'chat_jsonl', path: file })), `${file}: file not found (${file})`);
+    assert.equal(await invalidDataMessage(source({ type: 'chat_jsonl', path: file })), `${file}: file not found`);
   });
 
   it('reports an empty file', async () => {

@@ -25,8 +25,13 @@ export function pick<T>(random: Random, items: readonly T[]): T {
 }
 
 export interface AnswerLanguage {
-  /** A new answer: greeting (often), a topic's main and detail sentence, closing (sometimes). */
-  answer(random: Random): string;
+  /** How many answers differ in substance: distinct pairs of a topic's main sentence and a detail sentence. */
+  readonly substances: number;
+  /**
+   * An answer of the given substance (or a random one): greeting (often), main and detail sentence with random
+   * products, numbers and dates, closing (sometimes). Two substances share at most one sentence besides greeting and closing.
+   */
+  answer(random: Random, substance?: number): string;
   /** `text` with 1–2 words substituted or added (in Japanese, or 1–2 characters changed), then surface noise. */
   variant(random: Random, text: string): string;
 }
@@ -62,6 +67,18 @@ function fill(template: string, slots: Record<string, string>): string {
 interface Topic {
   main: string[];
   detail: string[];
+}
+
+/** Numbers every (main, detail) pair of every topic as a substance; `frame` adds slots, greeting and closing. */
+function answerMaker(topics: Topic[], frame: (random: Random, main: string, detail: string) => string) {
+  const combinations = topics.flatMap((topic) => topic.main.flatMap((main) => topic.detail.map((detail): [string, string] => [main, detail])));
+  return {
+    substances: combinations.length,
+    answer(random: Random, substance = Math.floor(random() * combinations.length)): string {
+      const [main, detail] = combinations[substance];
+      return frame(random, main, detail);
+    },
+  };
 }
 
 const EN_PRODUCTS = ['wireless headphones', 'coffee grinder', 'yoga mat', 'phone case', 'desk lamp', 'running shoes', 'backpack', 'water bottle', 'electric kettle', 'bluetooth speaker', 'winter jacket', 'office chair', 'blender', 'smart watch', 'laptop stand', 'air fryer', 'baby stroller', 'gaming mouse', 'sleeping bag', 'rain boots', 'toaster', 'vacuum cleaner', 'hair dryer', 'camera tripod', 'wool scarf', 'kitchen scale', 'travel pillow', 'garden hose', 'monitor arm', 'USB-C charger'];
@@ -139,22 +156,23 @@ const EN_TOPICS: Topic[] = [
 const EN_INSERTED = ['really', 'very', 'now', 'also', 'today', 'kindly', 'just', 'already', 'still', 'usually', 'please', 'again'];
 const EN_SUBSTITUTES = ['parcel', 'package', 'item', 'order', 'soon', 'quickly', 'email', 'message', 'account', 'team', 'support', 'days', 'weeks', 'we', 'our', 'the', 'a', 'your'];
 
+const englishAnswers = answerMaker(EN_TOPICS, (random, main, detail) => {
+  const slots = {
+    product: pick(random, EN_PRODUCTS),
+    carrier: pick(random, EN_CARRIERS),
+    days: String(2 + Math.floor(random() * 12)),
+    order: `#${10000 + Math.floor(random() * 90000)}`,
+    amount: `$${(5 + random() * 300).toFixed(2)}`,
+    date: `${pick(random, EN_MONTHS)} ${1 + Math.floor(random() * 28)}`,
+  };
+  const parts = [fill(main, slots), fill(detail, slots)];
+  if (random() < 0.7) parts.unshift(pick(random, EN_GREETINGS));
+  if (random() < 0.5) parts.push(pick(random, EN_CLOSINGS));
+  return parts.join(' ');
+});
+
 export const english: AnswerLanguage = {
-  answer(random) {
-    const topic = pick(random, EN_TOPICS);
-    const slots = {
-      product: pick(random, EN_PRODUCTS),
-      carrier: pick(random, EN_CARRIERS),
-      days: String(2 + Math.floor(random() * 12)),
-      order: `#${10000 + Math.floor(random() * 90000)}`,
-      amount: `$${(5 + random() * 300).toFixed(2)}`,
-      date: `${pick(random, EN_MONTHS)} ${1 + Math.floor(random() * 28)}`,
-    };
-    const parts = [fill(pick(random, topic.main), slots), fill(pick(random, topic.detail), slots)];
-    if (random() < 0.7) parts.unshift(pick(random, EN_GREETINGS));
-    if (random() < 0.5) parts.push(pick(random, EN_CLOSINGS));
-    return parts.join(' ');
-  },
+  ...englishAnswers,
   variant(random, text) {
     const words = text.split(' ');
     const edits = 1 + Math.floor(random() * 2);
@@ -239,22 +257,23 @@ function japaneseNumber(random: Random, n: number): string {
   return random() < 0.5 ? String(n) : String(n).replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
 }
 
+const japaneseAnswers = answerMaker(JA_TOPICS, (random, main, detail) => {
+  const slots = {
+    product: pick(random, JA_PRODUCTS),
+    carrier: pick(random, JA_CARRIERS),
+    days: japaneseNumber(random, 2 + Math.floor(random() * 12)),
+    order: `#${10000 + Math.floor(random() * 90000)}`,
+    amount: `${japaneseNumber(random, 500 + Math.floor(random() * 20000))}円`,
+    date: `${japaneseNumber(random, 1 + Math.floor(random() * 12))}月${japaneseNumber(random, 1 + Math.floor(random() * 28))}日`,
+  };
+  const parts = [fill(main, slots), fill(detail, slots)];
+  if (random() < 0.5) parts.unshift(pick(random, JA_GREETINGS));
+  if (random() < 0.3) parts.push(pick(random, JA_CLOSINGS));
+  return parts.join('');
+});
+
 export const japanese: AnswerLanguage = {
-  answer(random) {
-    const topic = pick(random, JA_TOPICS);
-    const slots = {
-      product: pick(random, JA_PRODUCTS),
-      carrier: pick(random, JA_CARRIERS),
-      days: japaneseNumber(random, 2 + Math.floor(random() * 12)),
-      order: `#${10000 + Math.floor(random() * 90000)}`,
-      amount: `${japaneseNumber(random, 500 + Math.floor(random() * 20000))}円`,
-      date: `${japaneseNumber(random, 1 + Math.floor(random() * 12))}月${japaneseNumber(random, 1 + Math.floor(random() * 28))}日`,
-    };
-    const parts = [fill(pick(random, topic.main), slots), fill(pick(random, topic.detail), slots)];
-    if (random() < 0.5) parts.unshift(pick(random, JA_GREETINGS));
-    if (random() < 0.3) parts.push(pick(random, JA_CLOSINGS));
-    return parts.join('');
-  },
+  ...japaneseAnswers,
   variant(random, text) {
     let out = text;
     const edits = 1 + Math.floor(random() * 2);

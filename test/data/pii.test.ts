@@ -77,6 +77,8 @@ describe('PII redaction', () => {
       text: 'Please refund to <IBAN> or <IBAN>.',
       kinds: ['iban'],
     });
+    assertRedacted('My IBAN is {} for the refund.', ['ES67 1715 9423 2692 4760 2791', 'es6717159423269247602791'], '<IBAN>');
+    assert.equal(redact('Use ES67 1715 9423 2692 4760 2791 with care.').text, 'Use <IBAN> with care.');
     assertUntouched(['Refund to DE89 3704 0044 0532 0130 01 please.', 'Model XY12ABCDEFGHIJKLM is out of stock.']);
   });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { prepareData, type PreparedData } from '../../src/activities/data/prepare-data';
 import { normaliseText, questionOf, type CanonicalRecord } from '../../src/activities/data/records';
+import type { AuditLine } from '../../src/activities/data/output/audit';
 import type { DataReport } from '../../src/activities/data/report';
 import { openArtifactStore, type ArtifactRef } from '../../src/artifacts/store';
 import { projectRoot } from '../../src/config/paths';
@@ -54,18 +55,21 @@ describe('prepareData', () => {
       assert.deepEqual(result.counts, {
         collected: 34,
         kept: 34,
-        train: 27,
-        validation: 3,
-        test: 4,
-        dropped: { low_satisfaction: 3, incomplete: 0, duplicate: 0 },
+        redacted: 1,
+        train: 26,
+        validation: 5,
+        test: 3,
+        dropped: { low_satisfaction: 3, incomplete: 0, duplicate: 0, near_duplicate: 0, superseded: 0, skipped: 0 },
       });
-      assert.deepEqual(result.quality, { completeness: 1, duplicate_rate: 0 });
+      assert.equal(result.scores.completeness, 1);
+      assert.equal(result.scores.duplicate_rate, 0);
+      assert.equal(result.cached, false);
       assert.deepEqual(result.categories, { account: 4, billing: 5, orders: 6, products: 4, returns: 6, shipping: 6, warranty: 3 });
     });
 
     it('stores the splits as JSONL of canonical records that start with the system prompt', async () => {
       const splits = { train: await readSplit(result.train), validation: await readSplit(result.validation), test: await readSplit(result.test) };
-      assert.deepEqual([splits.train.length, splits.validation.length, splits.test.length], [27, 3, 4]);
+      assert.deepEqual([splits.train.length, splits.validation.length, splits.test.length], [26, 5, 3]);
       assert.equal(result.train.mediaType, 'application/jsonl');
       for (const record of [...splits.train, ...splits.validation, ...splits.test]) {
         assert.match(record.id, /^[0-9a-f]{16}$/);
@@ -86,19 +90,26 @@ describe('prepareData', () => {
       }
     });
 
-    it('stores a report with per-source stats and every dropped row with its file and line', async () => {
-      const report = await openArtifactStore({ kind: 'local', dir: storeDir }).getJson<DataReport>(result.report);
-      assert.deepEqual(report.counts, result.counts);
+    it('stores a report with per-source stats, and an audit of every dropped or redacted row with its file and line', async () => {
+      const store = openArtifactStore({ kind: 'local', dir: storeDir });
+      const report = await store.getJson<DataReport>(result.report);
+      assert.equal(report.counts.kept, result.counts.kept);
       assert.deepEqual(
-        report.sources.map((s) => [s.type, s.file, s.lines, s.collected, s.kept, s.dropped.low_satisfaction]),
+        report.sources.map((s) => [s.file, s.records, s.kept, s.dropped_at_source]),
         [
-          ['faq_csv', `${TINY_SUPPORT}/faq.csv`, 25, 24, 24, 0],
-          ['chat_logs', `${TINY_SUPPORT}/chat_logs.jsonl`, 12, 10, 10, 3],
+          [`${TINY_SUPPORT}/faq.csv`, 24, 24, 0],
+          [`${TINY_SUPPORT}/chat_logs.jsonl`, 10, 10, 3],
         ],
       );
+      const audit = (await store.getBytes(result.audit)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditLine);
       assert.deepEqual(
-        report.dropped.map((d) => `${d.at} ${d.reason}: ${d.detail}`),
-        [3, 6, 9].map((line, i) => `${TINY_SUPPORT}/chat_logs.jsonl:${line} low_satisfaction: satisfaction ${[1, 2, 1][i]} < 3`),
+        audit.map((a) => `${a.file}:${a.line} ${a.action} ${a.reason}${a.kinds ? ` ${a.kinds.join(',')}` : ''}`),
+        [
+          `${TINY_SUPPORT}/chat_logs.jsonl:3 dropped low_satisfaction`,
+          `${TINY_SUPPORT}/chat_logs.jsonl:6 dropped low_satisfaction`,
+          `${TINY_SUPPORT}/chat_logs.jsonl:9 dropped low_satisfaction`,
+          `${TINY_SUPPORT}/chat_logs.jsonl:11 redacted pii email`,
+        ],
       );
     });
 
@@ -107,9 +118,9 @@ describe('prepareData', () => {
       assert.deepEqual(fs.readdirSync(workRoot), []);
     });
 
-    it('produces the same artifacts for the same seed and a different split for another', async () => {
+    it('reuses its outputs for the same content and settings, and splits differently for another seed', async () => {
       const again = await prepareData(tinySupport());
-      assert.deepEqual(again, result);
+      assert.deepEqual(again, { ...result, cached: true });
       const { spec, baseDir } = tinySupport();
       const reseeded: PipelineSpec = { ...spec, data: { ...spec.data, split: { ...spec.data.split, seed: 7 } } };
       const other = await prepareData({ spec: reseeded, baseDir });
@@ -153,7 +164,7 @@ describe('prepareData', () => {
       await expectFailure(
         badSpec('faq-empty-answer.csv', 'faq_csv', { min_examples: 1 }),
         'DataQualityGateFailed',
-        `data quality gate failed: completeness 0.83 < 0.95 (1 of 6 records incomplete, first: ${BAD_DATA}/faq-empty-answer.csv:4: empty answer)`,
+        `data quality gate failed: completeness 0.83 < 0.95 (1 of 6 records incomplete, first: ${BAD_DATA}/faq-empty-answer.csv:4)`,
       );
     });
 
@@ -199,17 +210,17 @@ describe('prepareData', () => {
       writeLines(dir, 'chat.jsonl', [JSON.stringify({ messages: [{ role: 'user', content: 'question 3' }, { role: 'assistant', content: 'Answer 3' }] })]);
       const spec = specWithData({ sources: [{ type: 'faq_csv', path: 'faq.csv' }, { type: 'chat_jsonl', path: 'chat.jsonl' }], quality: { min_examples: 10 } });
       const result = await prepareData({ spec, baseDir: dir });
-      assert.deepEqual(result.counts.dropped, { low_satisfaction: 0, incomplete: 0, duplicate: 1 });
+      assert.deepEqual(result.counts.dropped, { low_satisfaction: 0, incomplete: 0, duplicate: 1, near_duplicate: 0, superseded: 0, skipped: 0 });
       assert.equal(result.counts.kept, 12);
-      assert.equal(result.quality.duplicate_rate, 1 / 13);
-      const report = await openArtifactStore({ kind: 'local', dir: storeDir }).getJson<DataReport>(result.report);
-      assert.deepEqual(report.dropped, [{ reason: 'duplicate', at: `${path.join(dir, 'chat.jsonl')}:1`, detail: `duplicate of ${path.join(dir, 'faq.csv')}:5` }]);
+      assert.equal(result.scores.duplicate_rate, 1 / 13);
+      const audit = (await openArtifactStore({ kind: 'local', dir: storeDir }).getBytes(result.audit)).toString('utf8').trim();
+      assert.deepEqual(JSON.parse(audit), { file: path.join(dir, 'chat.jsonl'), line: 1, action: 'dropped', reason: 'duplicate', of: { file: path.join(dir, 'faq.csv'), line: 5 } });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('heartbeats the record count every 2000 records and before storing, when run as an activity', async () => {
+  it('heartbeats the record count of each pass every 2000 records, when run as an activity', async () => {
     const dir = makeTempDir();
     try {
       const lines = Array.from({ length: 4500 }, (_, i) => JSON.stringify({ instruction: `Question ${i}?`, output: `Answer ${i}.` }));
@@ -219,7 +230,13 @@ describe('prepareData', () => {
       env.on('heartbeat', (details: unknown) => heartbeats.push(details));
       const result: PreparedData = await env.run(prepareData, { spec: specWithData({ sources: [{ type: 'instruction_jsonl', path: file }] }), baseDir: dir });
       assert.equal(result.counts.kept, 4500);
-      assert.deepEqual(heartbeats, [{ records: 2000 }, { records: 4000 }, { records: 4500 }]);
+      assert.deepEqual(heartbeats, [
+        { pass: 'analysing', records: 2000 },
+        { pass: 'analysing', records: 4000 },
+        { pass: 'writing', records: 0 },
+        { pass: 'writing', records: 2000 },
+        { pass: 'writing', records: 4000 },
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -14,7 +14,7 @@ const ENGLISH_SYNONYMS = new Map<string, string>(Object.entries({
   team: 'staff', email: 'message', soon: 'shortly', help: 'assist', delivery: 'shipment',
   label: 'slip', send: 'post', parcel: 'package', details: 'information', please: 'kindly', box: 'carton', costs: 'runs',
   fit: 'suit', new: 'fresh', replace: 'swap', arrive: 'land', sorry: 'sad', issue: 'problem', pick: 'choose',
-  same: 'very', extra: 'additional', full: 'entire', warehouse: 'depot', today: 'tonight', reply: 'respond',
+  same: 'very', extra: 'additional', full: 'complete', warehouse: 'depot', today: 'tonight', reply: 'respond',
   message: 'note', shipped: 'dispatched',
 }));
 const ENGLISH_ADVERBS = ['also', 'usually', 'gladly', 'certainly', 'simply', 'quickly', 'now', 'always', 'then'];
@@ -24,8 +24,11 @@ const JAPANESE_SYNONYMS: [string, string][] = [
   ['発送', '出荷'], ['無料', '無償'], ['無償', '無料'], ['約', 'およそ'], ['改めて', '再度'], ['お知らせ', 'ご連絡'],
   ['通常', '普段'], ['がございます', 'があります'], ['もございます', 'もあります'], ['いたします', 'します'], ['本日', '今日'], ['お急ぎ便', '速達'],
   ['承ります', '受け付けます'], ['お手数ですが', '恐縮ですが'], ['別途', '追加で'], ['最大', '最高'], ['ほか', '他'],
+  ['ご注文', 'ご購入'], ['お控え', 'メモ'], ['ご返信', 'ご連絡'], ['本日', '今日中に'], ['ごろ', '前後に'], ['済ませました', '終えました'],
+  ['いただけます', 'できます'], ['おすすめして', 'お勧めして'], ['使わないで', '避けて'], ['お選び', 'ご選択'], ['ご登録の', 'お使いの'],
+  ['お詫び', 'お礼'], ['お気軽に', 'いつでも'],
 ];
-const JAPANESE_INSERTS = ['すぐに', '必ず', '念のため', '改めて', '早めに', '順次', 'なお'];
+const JAPANESE_INSERTS = ['なお、', '念のため、', 'また、', 'まず、'];
 
 function substituteEnglish(text: string, random: SeededRandom): string | undefined {
   const candidates = [...text.matchAll(/\b[A-Za-z]+\b/g)].filter((m) => ENGLISH_SYNONYMS.has(m[0].toLowerCase()));
@@ -62,8 +65,8 @@ function substituteJapanese(text: string, random: SeededRandom): string | undefi
 }
 
 function insertJapanese(text: string, random: SeededRandom): string {
-  // At the start of a sentence or after a comma, where an adverb reads naturally.
-  const anchors = [...text.matchAll(/[。、](?=.)/g)].map((m) => m.index + 1);
+  // A connective at the start of a later sentence ("なお、ご注文番号…"), where one reads naturally.
+  const anchors = [...text.matchAll(/。(?=.)/g)].map((m) => m.index + 1);
   const at = anchors.length > 0 ? random.pick(anchors) : 0;
   return text.slice(0, at) + random.pick(JAPANESE_INSERTS) + text.slice(at);
 }

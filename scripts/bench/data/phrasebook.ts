@@ -1,10 +1,11 @@
 import type { SeededRandom } from './random';
+import { fillTemplate } from './template';
 import type { Category, Lang, SupportRecord } from './support-record';
 import { CATEGORIES } from './support-record';
 
 /**
- * Everything one language needs to write support exchanges. Templates hold `{slot}` placeholders; a slot keeps
- * its value for the whole record, so the product asked about is the product answered about.
+ * Everything one language needs to write support exchanges, as templates (see template.ts). A slot keeps its
+ * value for the whole record, so the product asked about is the product answered about.
  */
 export interface Phrasebook {
   lang: Lang;
@@ -27,21 +28,6 @@ export interface Phrasebook {
   slots: Record<string, (random: SeededRandom) => string>;
 }
 
-const SLOT = /\{(\w+)\}/g;
-
-function fill(template: string, values: Map<string, string>, book: Phrasebook, random: SeededRandom): string {
-  return template.replace(SLOT, (_, name: string) => {
-    let value = values.get(name);
-    if (value === undefined) {
-      const make = book.slots[name];
-      if (!make) throw new Error(`phrasebook ${book.lang}: template "${template}" names an unknown slot {${name}}`);
-      value = make(random);
-      values.set(name, value);
-    }
-    return value;
-  });
-}
-
 /** The sentences of one message; in English a sentence after "Hi Emma," or "Hello," continues it in lower case. */
 function joinSentences(parts: string[], separator: string): string {
   if (separator === '') return parts.join('');
@@ -60,9 +46,19 @@ function joinSentences(parts: string[], separator: string): string {
 export function composeRecord(book: Phrasebook, random: SeededRandom): SupportRecord {
   const category = random.pick(CATEGORIES);
   const values = new Map<string, string>([['product', book.product(category, random)]]);
+  const valueOf = (slot: string) => {
+    let value = values.get(slot);
+    if (value === undefined) {
+      const make = book.slots[slot];
+      if (!make) throw new Error(`phrasebook ${book.lang}: a template names the unknown slot {${slot}}`);
+      value = make(random);
+      values.set(slot, value);
+    }
+    return value;
+  };
   const sentences = (parts: (string | undefined)[]) =>
     joinSentences(
-      parts.filter((p): p is string => p !== undefined).map((p) => fill(p, values, book, random)),
+      parts.filter((p): p is string => p !== undefined).map((p) => fillTemplate(p, valueOf, random)),
       book.separator,
     );
   const maybe = (probability: number, items: readonly string[]) => (random.chance(probability) ? random.pick(items) : undefined);
@@ -77,12 +73,12 @@ export function composeRecord(book: Phrasebook, random: SeededRandom): SupportRe
     maybe(0.35, book.questionClosers),
   ]);
   const answer = sentences([
-    maybe(0.55, book.salutations),
+    maybe(0.85, book.salutations),
     random.pick(book.answerOpeners),
     random.chance(0.8) ? answers[asked] : random.pick(answers),
-    maybe(0.6, book.followUps),
+    maybe(0.75, book.followUps),
     maybe(0.25, book.closings),
-    maybe(0.4, book.signatures),
+    maybe(0.65, book.signatures),
   ]);
   const messages: SupportRecord['messages'] = [];
   if (random.chance(0.4)) messages.push({ role: 'system', content: random.pick(book.systemPrompts) });

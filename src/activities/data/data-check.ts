@@ -44,7 +44,7 @@ export interface DataCheckResult {
  */
 export async function runDataCheck(spec: PipelineSpec, baseDir: string, options: DataCheckOptions): Promise<DataCheckResult> {
   const problems = new ProblemList();
-  const inputs = await resolveInputs(spec, baseDir, { confine: options.confine }, problems);
+  const inputs = await resolveInputs(spec, baseDir, { confine: options.confine });
   const files = indexInputs(inputs);
   const analysis = await analyze(inputs, files, spec, problems, new Progress('analysing'));
   const rows = analysis.table.size + problems.total + analysis.droppedAtSource.reduce((a, b) => a + b, 0);

@@ -7,7 +7,6 @@ import type { DataSource, PipelineSpec } from '../../spec/schema';
 import type { InputFile } from './input/input-file';
 import { displayOf, localInputFiles } from './input/local-files';
 import { s3InputFiles } from './input/s3-files';
-import type { ProblemList } from './problems';
 
 /** The files one configured source reads, in the order its records come. */
 export interface SourceInputs {
@@ -15,6 +14,8 @@ export interface SourceInputs {
   /** Position in `data.sources`, for messages (`data.sources.1.path`). */
   index: number;
   files: InputFile[];
+  /** Why the source could not be resolved (a missing file, a glob matching nothing); reported in source order. */
+  problem?: { file: string; message: string };
 }
 
 export interface ResolveOptions {
@@ -28,9 +29,9 @@ export interface ResolveOptions {
 /**
  * Expands every source into its files: a path, a glob, a `.gz` file or an `s3://` object or glob. A path the
  * worker may not read fails the run at once, before any file is opened; a missing file or an empty glob is a
- * data problem, reported with the others.
+ * data problem, which the first pass reports in its place among the others.
  */
-export async function resolveInputs(spec: PipelineSpec, baseDir: string, options: ResolveOptions, problems: ProblemList): Promise<SourceInputs[]> {
+export async function resolveInputs(spec: PipelineSpec, baseDir: string, options: ResolveOptions): Promise<SourceInputs[]> {
   const roots = workerRoots();
   const specDir = roots.pipelineDirs.some((dir) => isInside(path.resolve(baseDir), path.resolve(dir))) ? baseDir : null;
   const allowedTrees = [...(specDir ? [specDir] : []), ...roots.dataRoots].map((p) => path.resolve(p));
@@ -50,8 +51,7 @@ export async function resolveInputs(spec: PipelineSpec, baseDir: string, options
   for (const [index, source] of spec.data.sources.entries()) {
     const target = configured[index]!;
     const { files, problem } = target.startsWith('s3://') ? await s3InputFiles(target) : await localInputFiles(target, allowed);
-    if (problem) problems.add(target.startsWith('s3://') ? target : displayOf(target), undefined, problem);
-    resolved.push({ source, index, files });
+    resolved.push({ source, index, files, ...(problem ? { problem: { file: target.startsWith('s3://') ? target : displayOf(target), message: problem } } : {}) });
   }
   return resolved;
 }

@@ -1,7 +1,7 @@
 import { fail } from '../../failures';
 import { asciiView } from './pii/ascii-view';
 import { creditCardDetector } from './pii/credit-card';
-import { checkCustomPiiPattern, customPatternDetector, placeholderOf, type CustomPiiPattern } from './pii/custom-patterns';
+import { checkCustomPiiPattern, customPatternDetector, type CustomPiiPattern } from './pii/custom-patterns';
 import { emailDetector } from './pii/email';
 import { ibanDetector } from './pii/iban';
 import { ipAddressDetector } from './pii/ip-address';
@@ -47,10 +47,7 @@ function assertUsable(custom: CustomPiiPattern[]): void {
 export function createPiiRedactor(custom: CustomPiiPattern[] = []): (text: string) => Redaction {
   assertUsable(custom);
   const customDetectors = custom.map(customPatternDetector);
-  const placeholders = new Map<PiiKind, string>(Object.entries(PII_PLACEHOLDERS));
-  for (const pattern of custom) placeholders.set(pattern.name, placeholderOf(pattern));
   const kindOrder: PiiKind[] = [...BUILTIN_PII_KINDS, ...custom.map((pattern) => pattern.name)];
-  const placeholderFor = (kind: PiiKind) => placeholders.get(kind) ?? `<${kind.toUpperCase()}>`;
 
   return (text) => {
     const scanBuiltins = MAY_HOLD_BUILTIN_PII.test(text);
@@ -58,10 +55,10 @@ export function createPiiRedactor(custom: CustomPiiPattern[] = []): (text: strin
     const view = asciiView(text);
     const traits = traitsOf(view);
     const claimed = new ClaimedSpans();
-    const run = (detector: PiiDetector) => detector.find(view, (start, end) => claimed.claim(start, end, detector.kind));
+    const run = (detector: PiiDetector) => detector.find(view, (start, end) => claimed.claim(start, end, detector));
     if (scanBuiltins) for (const detector of BUILTIN_DETECTORS) if (detector.applies(traits)) run(detector);
     for (const detector of customDetectors) run(detector);
     if (claimed.size === 0) return { text, kinds: [] };
-    return { text: claimed.redact(text, placeholderFor), kinds: claimed.kinds(kindOrder) };
+    return { text: claimed.redact(text), kinds: claimed.kinds(kindOrder) };
   };
 }

@@ -7,7 +7,6 @@ import type { PipelineSpec } from '../../spec/schema';
 import { createHash } from 'node:crypto';
 import { runDataCheck, tempOutDir } from './data-check';
 import { resolveInputs } from './inputs';
-import { ProblemList } from './problems';
 import { describeFailure } from './quality';
 import { digestInputs } from './record-stream';
 import type { DataReport } from './report';
@@ -72,7 +71,17 @@ export async function prepareData(input: PrepareDataInput): Promise<PreparedData
 
 function gateFailure(report: DataReport) {
   const failing = report.checks.filter((c) => !c.passed);
-  return fail('DataQualityGateFailed', `data quality gate failed: ${failing.map(describeFailure).join('; ')}`, {
+  const where = (reason: string, count: number, of: number) => {
+    const first = report.first[reason];
+    return first ? ` (${count} of ${of} records ${reason.replace('_', ' ')}, first: ${first.file}:${first.line})` : '';
+  };
+  const described = failing.map((check) => {
+    const c = report.counts;
+    if (check.measure === 'completeness') return describeFailure(check) + where('incomplete', c.dropped.incomplete, c.collected);
+    if (check.measure === 'duplicate_rate') return describeFailure(check) + where('duplicate', c.dropped.duplicate, c.collected);
+    return describeFailure(check);
+  });
+  return fail('DataQualityGateFailed', `data quality gate failed: ${described.join('; ')}`, {
     counts: report.counts,
     scores: report.scores,
     checks: report.checks,
@@ -85,9 +94,8 @@ function gateFailure(report: DataReport) {
  * outputs, and the data phase's version. Null when an input cannot be resolved: the run then reports it.
  */
 async function cacheKey(spec: PipelineSpec, baseDir: string): Promise<string | null> {
-  const problems = new ProblemList();
-  const inputs = await resolveInputs(spec, baseDir, { confine: true }, problems);
-  if (problems.total > 0) return null;
+  const inputs = await resolveInputs(spec, baseDir, { confine: true });
+  if (inputs.some((s) => s.problem)) return null;
   const digests = await digestInputs(inputs);
   const settings = { ...spec.data, sources: spec.data.sources.map(({ path: _path, ...options }) => options) };
   return createHash('sha256')

@@ -27,7 +27,8 @@ export interface StreamedItem {
  */
 export async function* streamItems(inputs: SourceInputs[], systemPrompt: string | undefined, problems: ProblemList, digests: string[]): AsyncGenerator<StreamedItem> {
   let file = 0;
-  for (const { source, files } of inputs) {
+  for (const { source, files, problem } of inputs) {
+    if (problem) problems.add(problem.file, undefined, problem.message);
     for (const input of files) {
       const hash = createHash('sha256');
       for await (const item of readSource(source, { file: input, systemPrompt, problems, hash })) yield { file, item };

@@ -26,6 +26,8 @@ export interface DataReport {
   pii: Record<string, number>;
   sources: { file: string; source: number; expert: boolean; sha256: string; records: number; kept: number; dropped_at_source: number }[];
   contamination: ContaminationReport | null;
+  /** The first record dropped for each reason, so a failed gate can point at one. */
+  first: Partial<Record<string, { file: string; line: number }>>;
   /** Audit lines by reason (counts), and the first few of each; the audit artifact has every one. */
   audit: { counts: Record<string, number>; samples: Record<string, AuditLine[]> };
   problems: { listed: DataProblem[]; total: number };
@@ -47,8 +49,12 @@ export function buildReport(parts: ReportParts): DataReport {
   const { spec, files, analysis } = parts;
   const kept = files.map(() => 0);
   const categories = new Map<string, number>();
+  const first: DataReport['first'] = {};
   for (let r = 0; r < analysis.table.size; r++) {
-    if (analysis.table.status.get(r) !== STATUS.kept) continue;
+    if (analysis.table.status.get(r) !== STATUS.kept) {
+      first[analysis.table.statusOf(r)] ??= { file: files[analysis.table.file.get(r)]!.display, line: analysis.table.line.get(r) };
+      continue;
+    }
     kept[analysis.table.file.get(r)]! += 1;
     const category = analysis.categories[analysis.table.category.get(r)] || UNCATEGORIZED;
     categories.set(category, (categories.get(category) ?? 0) + 1);
@@ -75,6 +81,7 @@ export function buildReport(parts: ReportParts): DataReport {
       dropped_at_source: analysis.droppedAtSource[i] ?? 0,
     })),
     contamination: parts.contamination,
+    first,
     audit: parts.audit,
     problems: parts.problems,
   };

@@ -68,7 +68,8 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
   const droppedAtSource = files.map(() => 0);
   const perFile = { records: files.map(() => 0) };
   const digests: string[] = [];
-  const format = data.quality.format;
+  // The register rule is applied over the whole corpus below; the per-answer rules here.
+  const { required_register: requiredRegister, ...format } = data.quality.format;
   let textUnits = 0;
 
   for await (const { file, item } of streamItems(inputs, data.system_prompt, problems, digests)) {
@@ -177,7 +178,7 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
   }
 
   for (const position of lengths.outliers()) table.flag(lengthOwner.get(position), 'length_outlier');
-  flagRegister(table, format.required_register);
+  flagRegister(table, requiredRegister);
   return {
     table,
     groups,

@@ -1,4 +1,4 @@
-/** Largest id a slot can hold: ids share a 32-bit slot with an 8-bit tag. */
+/** Largest number of texts: an id shares its 32-bit slot with an 8-bit tag. */
 export const MAX_ITEMS = 0xffffff - 1;
 const MAX_LOAD = 0.75;
 
@@ -12,12 +12,18 @@ const MAX_LOAD = 0.75;
 export class BandTable {
   private slots = new Uint32Array(1024);
   private entries = 0;
+  /** Bit per id: filed in this table. Lets the table grow by re-filing ids in ascending order without sorting. */
+  private members = new Uint32Array(64);
 
-  /** @param keyOf recomputes an entry's key from its stored signature, to re-place entries when the table grows. */
+  /** @param keyOf recomputes an entry's key from its stored signature, to re-file entries when the table grows. */
   constructor(private readonly keyOf: (id: number) => number) {}
 
   get bytes(): number {
-    return this.slots.byteLength;
+    return this.slots.byteLength + this.members.byteLength;
+  }
+
+  touch(key: number): number {
+    return this.slots[key & (this.slots.length - 1)];
   }
 
   /** Writes into `into` the ids whose key may equal `key` (same tag), in ascending order; returns how many. */
@@ -33,26 +39,35 @@ export class BandTable {
     return found;
   }
 
+  /** Files `id` under `key`; ids must be filed in ascending order. */
   insert(key: number, id: number): void {
     if (this.entries + 1 > this.slots.length * MAX_LOAD) this.grow();
-    place(this.slots, key, id);
+    file(this.slots, key, id);
     this.entries++;
+    if (id >>> 5 >= this.members.length) {
+      const members = new Uint32Array(Math.max(this.members.length * 2, (id >>> 5) + 1));
+      members.set(this.members);
+      this.members = members;
+    }
+    this.members[id >>> 5] |= 1 << (id & 31);
   }
 
-  /** Doubles the table, re-placing entries in ascending id order so that each key's entries stay in order. */
+  /** Doubles the table and re-files every member, in ascending id order so that each key's entries stay in order. */
   private grow(): void {
-    const ids = new Int32Array(this.entries);
-    let n = 0;
-    for (const entry of this.slots) if (entry !== 0) ids[n++] = (entry & 0xffffff) - 1;
-    ids.sort();
+    const { members, keyOf } = this;
     this.slots = new Uint32Array(this.slots.length * 2);
-    for (const id of ids) place(this.slots, this.keyOf(id), id);
+    for (let word = 0; word < members.length; word++) {
+      for (let bits = members[word]; bits !== 0; bits &= bits - 1) {
+        const id = word * 32 + 31 - Math.clz32(bits & -bits);
+        file(this.slots, keyOf(id), id);
+      }
+    }
   }
 }
 
-function place(slots: Uint32Array, key: number, id: number): void {
+function file(slots: Uint32Array, key: number, id: number): void {
   const mask = slots.length - 1;
   let slot = key & mask;
   while (slots[slot] !== 0) slot = (slot + 1) & mask;
-  slots[slot] = ((key >>> 24) << 24) | (id + 1);
+  slots[slot] = (key & 0xff000000) | (id + 1);
 }

@@ -51,13 +51,15 @@ export class NearDuplicateIndex {
   private readonly checkedIds = new Int32Array(32);
   private readonly checkedMatches = new Uint8Array(32);
   private checkedCount = 0;
+  private keys = new Int32Array(1024);
+  touched = 0;
   private count = 0;
 
   constructor(options: NearDuplicateOptions = {}) {
     const { threshold, permutations, bands } = { ...NEAR_DUPLICATE_DEFAULTS, ...options };
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`NearDuplicateIndex: threshold must be in (0, 1], got ${threshold}`);
-    if (!Number.isInteger(permutations) || permutations < 8 || permutations > 4096) {
-      throw new RangeError(`NearDuplicateIndex: permutations must be an integer from 8 to 4096, got ${permutations}`);
+    if (!Number.isInteger(permutations) || permutations < 32 || permutations > 1024 || permutations % 32 !== 0) {
+      throw new RangeError(`NearDuplicateIndex: permutations must be a multiple of 32 from 32 to 1024, got ${permutations}`);
     }
     if (!Number.isInteger(bands) || bands < 1 || bands > permutations) {
       throw new RangeError(`NearDuplicateIndex: bands must be an integer from 1 to permutations (${permutations}), got ${bands}`);
@@ -107,10 +109,12 @@ export class NearDuplicateIndex {
     collectShingles(text, this.shingles);
     this.minHash.sketch(this.shingles, signatures.values, id * signatures.bins, signatures.emptyBins, id * signatures.maskWords);
     this.checkedCount = 0;
+    const keys = this.keys;
+    for (let band = 0; band < this.bands; band++) keys[band] = signatures.bandKey(id, band * rows, rows);
     let earliest = -1;
     for (let band = 0; band < this.bands; band++) {
       const first = band * rows;
-      const key = signatures.bandKey(id, first, rows);
+      const key = keys[band];
       const found = this.tables[band].lookup(key, candidates);
       let sameKey = 0;
       let represented = false;

@@ -2,7 +2,6 @@ import type { ShingleBuffer } from './shingles';
 
 /** Borrowing attempts per empty bin before falling back to the next filled bin; 8 suffice unless under 1 bin in 6 is filled. */
 const PROBES = 8;
-const NO_SHINGLE = 0xffffffff;
 
 /**
  * One-permutation MinHash (Li, Owen & Zhang 2012): each shingle is hashed once (not once per permutation); the
@@ -19,11 +18,13 @@ const NO_SHINGLE = 0xffffffff;
  * chance with probability 1/256, which the estimator subtracts; four bytes make a 32-bit LSH band key.
  */
 export class OnePermutationMinHash {
-  private readonly minima: Uint32Array;
+  private readonly minima: Int32Array;
+  private readonly filled: Int32Array;
   private readonly borrowFrom: Uint16Array;
 
   constructor(readonly bins: number) {
-    this.minima = new Uint32Array(bins);
+    this.minima = new Int32Array(bins);
+    this.filled = new Int32Array((bins + 31) >>> 5);
     this.borrowFrom = borrowSequences(bins);
   }
 
@@ -32,38 +33,40 @@ export class OnePermutationMinHash {
    * `emptyBins` (from word `maskOffset`, bin i at bit i % 32 of word i / 32) for each bin no shingle reached.
    */
   sketch(shingles: ShingleBuffer, values: Uint8Array, offset: number, emptyBins: Uint32Array, maskOffset: number): void {
-    const { bins, minima } = this;
-    minima.fill(NO_SHINGLE);
+    const { bins, minima, filled } = this;
+    filled.fill(0);
     const hashes = shingles.hashes;
     for (let s = 0; s < shingles.count; s++) {
       const hash = hashes[s];
       const bin = ((hash >>> 16) * bins) >>> 16;
-      if (hash < minima[bin]) minima[bin] = hash;
+      const word = bin >>> 5;
+      const bit = 1 << (bin & 31);
+      if ((filled[word] & bit) === 0) {
+        filled[word] |= bit;
+        minima[bin] = hash;
+      } else if (hash < minima[bin]) minima[bin] = hash;
     }
-    for (let word = 0; word < (bins + 31) >>> 5; word++) emptyBins[maskOffset + word] = 0;
+    for (let word = 0; word < filled.length; word++) emptyBins[maskOffset + word] = ~filled[word];
     for (let bin = 0; bin < bins; bin++) {
-      if (minima[bin] !== NO_SHINGLE) {
-        values[offset + bin] = minima[bin];
-        continue;
-      }
-      emptyBins[maskOffset + (bin >>> 5)] |= 1 << (bin & 31);
-      values[offset + bin] = minima[this.filledBinFor(bin)];
+      const source = (filled[bin >>> 5] >>> (bin & 31)) & 1 ? bin : this.filledBinFor(bin);
+      values[offset + bin] = minima[source];
     }
   }
 
   private filledBinFor(bin: number): number {
-    const { bins, minima, borrowFrom } = this;
+    const { bins, filled, borrowFrom } = this;
     for (let probe = bin * PROBES; probe < (bin + 1) * PROBES; probe++) {
-      if (minima[borrowFrom[probe]] !== NO_SHINGLE) return borrowFrom[probe];
+      const source = borrowFrom[probe];
+      if ((filled[source >>> 5] >>> (source & 31)) & 1) return source;
     }
     let next = bin;
     do next = next + 1 === bins ? 0 : next + 1;
-    while (minima[next] === NO_SHINGLE);
+    while (((filled[next >>> 5] >>> (next & 31)) & 1) === 0);
     return next;
   }
 }
 
-/** PROBES pseudo-random other bins per bin, the same for every text (a fixed-seed xorshift). */
+/** PROBES pseudo-random bins per bin, the same for every text (a fixed-seed xorshift). */
 function borrowSequences(bins: number): Uint16Array {
   const sequences = new Uint16Array(bins * PROBES);
   let state = 0x2545f491;

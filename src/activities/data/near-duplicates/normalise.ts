@@ -16,24 +16,49 @@ export const HIGH_SURROGATE = 3;
 /** Invisible inside a word: apostrophes (don't = dont) and format characters (zero-width space, soft hyphen). */
 export const IGNORED = 4;
 
-let classes: Uint8Array | undefined;
+/** In the fold table: this unit cannot be folded on its own; the whole text needs `foldUnicode`. */
+export const NEEDS_FULL_FOLD = 0xffff;
 
-/** The class of every UTF-16 code unit, built on first use (about 25 ms) from Unicode properties. */
+let classes: Uint8Array | undefined;
+let folds: Uint16Array | undefined;
+
+/** The class of every UTF-16 code unit, built on first use from Unicode properties. */
 export function charClasses(): Uint8Array {
   return (classes ??= buildCharClasses());
 }
 
+/**
+ * Every UTF-16 unit's NFKC lower-case form when that is a single unit that cannot interact with its neighbours
+ * (so folding unit by unit equals folding the text), else NEEDS_FULL_FOLD: combining marks and what composes with
+ * them, multi-unit expansions (㈱), surrogates, and Σ (its lower case depends on the position in the word).
+ * Most texts, ASCII or Japanese, fold through this table in the same pass that hashes them, with no string copy.
+ */
+export function foldTable(): Uint16Array {
+  return (folds ??= buildFoldTable());
+}
+
 function buildCharClasses(): Uint8Array {
   const table = new Uint8Array(0x10000);
-  for (let c = 0x30; c <= 0x39; c++) table[c] = WORD;
-  for (let c = 0x41; c <= 0x5a; c++) table[c] = WORD;
-  for (let c = 0x61; c <= 0x7a; c++) table[c] = WORD;
-  table[0x27] = IGNORED;
-  for (let c = 0x80; c < 0x10000; c++) {
+  for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) table[c] = c <= 0xdbff ? HIGH_SURROGATE : SEPARATOR;
+    else if (c < 0x80) table[c] = /[0-9A-Za-z]/.test(String.fromCharCode(c)) ? WORD : SEPARATOR;
     else table[c] = classOf(String.fromCharCode(c));
   }
-  for (const apostrophe of [0x2018, 0x2019, 0x02bc]) table[apostrophe] = IGNORED;
+  for (const apostrophe of [0x27, 0x2018, 0x2019, 0x02bc]) table[apostrophe] = IGNORED;
+  return table;
+}
+
+const MARK = /\p{M}/u;
+const CONJOINING_JAMO = /[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]/;
+
+function buildFoldTable(): Uint16Array {
+  const table = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const character = String.fromCharCode(c);
+    const folded = c >= 0xd800 && c <= 0xdfff ? '' : foldUnicode(character);
+    const standsAlone = folded.length === 1 && !MARK.test(character) && !MARK.test(folded) && !CONJOINING_JAMO.test(character);
+    table[c] = standsAlone && c !== 0x03a3 ? folded.charCodeAt(0) : NEEDS_FULL_FOLD;
+  }
   return table;
 }
 
@@ -55,15 +80,9 @@ export function astralClass(codePoint: number): number {
   return classOf(String.fromCodePoint(codePoint));
 }
 
-/** Unicode folding for text outside ASCII (NFKC, then lower case). ASCII text needs neither: callers fold A-Z inline. */
+/** The whole-text fold: NFKC, then lower case. */
 export function foldUnicode(text: string): string {
   return text.normalize('NFKC').toLowerCase();
-}
-
-/** The ASCII-only fast path: true when the text needs no Unicode folding. */
-export function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
-  return true;
 }
 
 /**
@@ -71,7 +90,7 @@ export function isAscii(text: string): boolean {
  * (so "iPhone 15の画面" and "iphone 15 の 画面" agree, and Japanese keeps no spaces).
  */
 export function normaliseForDedup(text: string): string {
-  const folded = isAscii(text) ? text.toLowerCase() : foldUnicode(text);
+  const folded = foldUnicode(text);
   const table = charClasses();
   let out = '';
   let word = '';

@@ -1,5 +1,5 @@
 import { FNV_OFFSET, FNV_PRIME, fmix32, pairHash } from './hashing';
-import { charClasses, foldUnicode, astralClass, HIGH_SURROGATE, IGNORED, SEPARATOR, UNSPACED, WORD } from './normalise';
+import { astralClass, charClasses, foldTable, foldUnicode, HIGH_SURROGATE, IGNORED, NEEDS_FULL_FOLD, SEPARATOR, UNSPACED, WORD } from './normalise';
 
 /**
  * The shingles of a text, hashed to 32 bits, written in place so that hashing a million texts allocates nothing.
@@ -15,21 +15,18 @@ import { charClasses, foldUnicode, astralClass, HIGH_SURROGATE, IGNORED, SEPARAT
  *   answer still leave Jaccard near 0.8 (trigrams would fall to 0.7).
  */
 export class ShingleBuffer {
-  hashes = new Uint32Array(256);
+  hashes = new Int32Array(512);
   count = 0;
 
-  push(hash: number): void {
-    if (this.count === this.hashes.length) {
-      const grown = new Uint32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    this.hashes[this.count++] = hash;
+  /** Room for the shingles of a text of `length` units: at most a unigram and a bigram per unit, or one. */
+  reserve(length: number): Int32Array {
+    if (this.hashes.length < 2 * length + 1) this.hashes = new Int32Array(2 * length + 64);
+    return this.hashes;
   }
 }
 
 /** Shingle of a text with no tokens at all, so that empty texts are duplicates of each other. */
-const EMPTY_TEXT_SHINGLE = 0x9e3779b9;
+const EMPTY_TEXT_SHINGLE = 0x1e3779b9;
 
 /** Fills `into` with the shingle hashes of `text` (repeats included: the signature keeps minima, so they cost nothing). */
 export function collectShingles(text: string, into: ShingleBuffer): void {
@@ -37,49 +34,63 @@ export function collectShingles(text: string, into: ShingleBuffer): void {
 }
 
 /**
- * One pass over the text: hashes each token as it ends and emits its shingles. ASCII text is folded here (A-Z to
- * a-z) without NFKC, which would leave it unchanged; returns false at the first non-ASCII unit when `asciiOnly`.
+ * One pass over the text: folds each unit (when `foldByUnit`, see foldTable), hashes each token as it ends and
+ * emits its shingles. Returns false, having emitted nothing useful, at a unit that needs the whole-text fold.
  */
-function collectFolded(text: string, asciiOnly: boolean, into: ShingleBuffer): boolean {
-  const table = charClasses();
-  into.count = 0;
+function collectFolded(text: string, foldByUnit: boolean, into: ShingleBuffer): boolean {
+  const classes = charClasses();
+  const folds = foldTable();
+  const hashes = into.reserve(text.length);
+  let count = 0;
+  let tokens = 0;
+  let previous = 0;
   let word = FNV_OFFSET;
   let inWord = false;
-  let previous = 0;
-  let tokens = 0;
-  for (let i = 0; i <= text.length; i++) {
-    let unit = i < text.length ? text.charCodeAt(i) : 0x20;
-    if (unit >= 0x80 && asciiOnly) return false;
-    let kind = table[unit];
-    if (kind === HIGH_SURROGATE) {
-      const codePoint = text.codePointAt(i) ?? unit;
-      kind = codePoint > 0xffff ? astralClass(codePoint) : SEPARATOR;
-      if (codePoint > 0xffff) {
-        unit = codePoint;
-        i++;
-      }
+  for (let i = 0; i < text.length; i++) {
+    let unit = text.charCodeAt(i);
+    if (foldByUnit) {
+      unit = folds[unit];
+      if (unit === NEEDS_FULL_FOLD) return false;
     }
+    let kind = classes[unit];
     if (kind === WORD) {
-      if (unit >= 0x41 && unit <= 0x5a) unit |= 0x20;
       word = Math.imul(word ^ unit, FNV_PRIME);
       inWord = true;
       continue;
     }
     if (kind === IGNORED) continue;
+    if (kind === HIGH_SURROGATE) {
+      const codePoint = text.codePointAt(i) ?? unit;
+      kind = codePoint > 0xffff ? astralClass(codePoint) : SEPARATOR;
+      if (codePoint > 0xffff) i++;
+      if (kind === WORD) {
+        word = Math.imul(word ^ codePoint, FNV_PRIME);
+        inWord = true;
+        continue;
+      }
+      unit = codePoint;
+    }
     if (inWord) {
       const token = fmix32(word);
-      into.push(token);
-      if (tokens++ > 0) into.push(pairHash(previous, token));
+      hashes[count++] = token;
+      if (tokens++ > 0) hashes[count++] = pairHash(previous, token);
       previous = token;
       word = FNV_OFFSET;
       inWord = false;
     }
     if (kind === UNSPACED) {
       const token = fmix32(Math.imul(FNV_OFFSET ^ unit, FNV_PRIME));
-      if (tokens++ > 0) into.push(pairHash(previous, token));
+      if (tokens++ > 0) hashes[count++] = pairHash(previous, token);
       previous = token;
     }
   }
-  if (into.count === 0) into.push(tokens === 1 ? previous : EMPTY_TEXT_SHINGLE);
+  if (inWord) {
+    const token = fmix32(word);
+    hashes[count++] = token;
+    if (tokens++ > 0) hashes[count++] = pairHash(previous, token);
+    previous = token;
+  }
+  if (count === 0) hashes[count++] = tokens === 1 ? previous : EMPTY_TEXT_SHINGLE;
+  into.count = count;
   return true;
 }

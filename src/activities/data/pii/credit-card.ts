@@ -1,6 +1,6 @@
 import { passesLuhn } from './checksums';
 import { eachMatch } from './each-match';
-import type { PiiDetector } from './kinds';
+import { PII_PLACEHOLDERS, type PiiDetector } from './kinds';
 
 const MIN_DIGITS = 13;
 
@@ -20,6 +20,7 @@ function isCardNumber(candidate: string): boolean {
 /** Card numbers, Luhn-checked so that a random order id (nine times in ten) is left alone. */
 export const creditCardDetector: PiiDetector = {
   kind: 'credit_card',
+  placeholder: PII_PLACEHOLDERS.credit_card,
   applies: (traits) => traits.digits >= MIN_DIGITS,
   find(view, report) {
     eachMatch(CARD_CANDIDATE, view, (match) => {

@@ -41,15 +41,12 @@ export function checkCustomPiiPattern({ name, pattern, placeholder }: CustomPiiP
   return null;
 }
 
-export function placeholderOf(custom: CustomPiiPattern): string {
-  return custom.placeholder ?? `<${custom.name.toUpperCase()}>`;
-}
-
 /** A detector for a pattern that `checkCustomPiiPattern` accepted. */
 export function customPatternDetector(custom: CustomPiiPattern): PiiDetector {
   const regex = new RegExp(custom.pattern, 'gu');
   return {
     kind: custom.name,
+    placeholder: custom.placeholder ?? `<${custom.name.toUpperCase()}>`,
     applies: () => true,
     find(view, report) {
       eachMatch(regex, view, (match) => {

@@ -1,7 +1,7 @@
 import { eachMatch } from './each-match';
-import type { PiiDetector, ReportMatch } from './kinds';
+import { PII_PLACEHOLDERS, type PiiDetector, type ReportMatch } from './kinds';
 
-const MIN_DIGITS = 1; // an IPv6 address may have a single one (`fe80::a:b`); see isIpv6
+const MIN_DIGITS = 1; // an IPv6 address needs just one (see isIpv6), an IPv4 address has four
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 // Four octets standing alone: `v1.2.3.4` and `1.2.3.4.5` are versions, `10.0.19045.1` a build number.
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?!\\w|\\.\\d)`, 'g');
@@ -52,6 +52,7 @@ function findIpv6(view: string, report: ReportMatch): void {
 
 export const ipAddressDetector: PiiDetector = {
   kind: 'ip_address',
+  placeholder: PII_PLACEHOLDERS.ip_address,
   applies: (traits) => traits.digits >= MIN_DIGITS,
   find(view, report) {
     // IPv6 first: its IPv4 tail must not be taken for an address of its own.

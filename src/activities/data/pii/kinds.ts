@@ -22,6 +22,7 @@ export type ReportMatch = (start: number, end: number) => void;
 
 export interface PiiDetector {
   kind: PiiKind;
+  placeholder: string;
   /** False when the text cannot hold this kind: the scan is skipped, which is the common case. */
   applies(traits: TextTraits): boolean;
   /** Reports every match in `view`, the text with full-width forms folded to ASCII (see ascii-view.ts). */

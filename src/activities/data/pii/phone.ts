@@ -1,5 +1,5 @@
 import { eachMatch } from './each-match';
-import type { PiiDetector, ReportMatch } from './kinds';
+import { PII_PLACEHOLDERS, type PiiDetector, type ReportMatch } from './kinds';
 import { countDigits } from './traits';
 
 // Fewer digits than this is no phone number anywhere: lets most numbers in support text (ids, dates, prices) through at once.
@@ -61,12 +61,13 @@ function isInternational({ groups, bracketed }: PhoneShape): boolean {
   return digits.length >= 8 && digits.length <= 15;
 }
 
-/** `(415) 555-0132`, `415-555-0132`, `415.555.0132`, `1-800-555-0199`: area code and exchange start 2-9. */
+/**
+ * `(415) 555-0132`, `415-555-0132`, `415.555.0132`, `1-800-555-0199`. The area code starts 2-9, which keeps
+ * out ids such as `123-456-7890`; the exchange is not checked, as made-up and mistyped numbers are still someone's.
+ */
 function isNorthAmerican({ groups }: PhoneShape): boolean {
   const local = groups.length === 4 && groups[0] === '1' ? groups.slice(1) : groups;
-  return (
-    local.length === 3 && local[0].length === 3 && local[1].length === 3 && local[2].length === 4 && local[0][0] >= '2' && local[1][0] >= '2'
-  );
+  return local.length === 3 && local[0].length === 3 && local[1].length === 3 && local[2].length === 4 && local[0][0] >= '2';
 }
 
 /**
@@ -113,6 +114,7 @@ function findInRun(run: string, offset: number, edges: { startFree: boolean; end
 
 export const phoneDetector: PiiDetector = {
   kind: 'phone',
+  placeholder: PII_PLACEHOLDERS.phone,
   applies: (traits) => traits.digits >= MIN_DIGITS,
   find(view, report) {
     eachMatch(RUN, view, (match) => {

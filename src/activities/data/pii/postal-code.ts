@@ -1,5 +1,5 @@
 import { eachMatch } from './each-match';
-import type { PiiDetector } from './kinds';
+import { PII_PLACEHOLDERS, type PiiDetector } from './kinds';
 
 const MIN_DIGITS = 7;
 const POSTAL_CODE = /(?<![\w-])\d{3}-?\d{4}(?![\w-])/g;
@@ -14,6 +14,7 @@ const CONTEXT_CHARS = 16;
 /** Japanese postal codes with context; the label or 〒 stays, so the text still reads as an address. */
 export const postalCodeDetector: PiiDetector = {
   kind: 'postal_code',
+  placeholder: PII_PLACEHOLDERS.postal_code,
   applies: (traits) => traits.digits >= MIN_DIGITS,
   find(view, report) {
     eachMatch(POSTAL_CODE, view, (match) => {

@@ -1,9 +1,9 @@
-import type { PiiKind } from './kinds';
+import type { PiiDetector, PiiKind } from './kinds';
 
 interface Span {
   start: number;
   end: number;
-  kind: PiiKind;
+  detector: PiiDetector;
 }
 
 /**
@@ -17,18 +17,18 @@ export class ClaimedSpans {
     return this.spans.length;
   }
 
-  claim(start: number, end: number, kind: PiiKind): void {
+  claim(start: number, end: number, detector: PiiDetector): void {
     for (const span of this.spans) if (start < span.end && span.start < end) return;
-    this.spans.push({ start, end, kind });
+    this.spans.push({ start, end, detector });
   }
 
-  /** The text with each claimed range replaced by its kind's placeholder. */
-  redact(text: string, placeholderOf: (kind: PiiKind) => string): string {
+  /** The text with each claimed range replaced by its detector's placeholder. */
+  redact(text: string): string {
     const ordered = [...this.spans].sort((a, b) => a.start - b.start);
     let redacted = '';
     let copied = 0;
     for (const span of ordered) {
-      redacted += text.slice(copied, span.start) + placeholderOf(span.kind);
+      redacted += text.slice(copied, span.start) + span.detector.placeholder;
       copied = span.end;
     }
     return redacted + text.slice(copied);
@@ -36,6 +36,6 @@ export class ClaimedSpans {
 
   /** The distinct kinds claimed, in the order of `kindOrder`. */
   kinds(kindOrder: readonly PiiKind[]): PiiKind[] {
-    return kindOrder.filter((kind) => this.spans.some((span) => span.kind === kind));
+    return kindOrder.filter((kind) => this.spans.some((span) => span.detector.kind === kind));
   }
 }

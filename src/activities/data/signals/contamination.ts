@@ -1,5 +1,5 @@
 import { BloomFilter } from './bloom-filter';
-import { hashSequence } from './hash';
+import { fmix32 } from './hash';
 import { TokenHashes } from './tokens';
 
 /**
@@ -13,8 +13,14 @@ import { TokenHashes } from './tokens';
 export const WORD_NGRAM = 8;
 export const JAPANESE_CHARACTER_NGRAM = 13;
 
-const SEED_1 = 0x2545f491;
-const SEED_2 = 0x6c078965;
+/**
+ * Two polynomial rolling hashes over the token hashes, with different odd bases, give each n-gram two
+ * independent 32-bit hashes at constant cost per n-gram (sliding the window is one multiply, one subtract and
+ * one add per lane), not n steps. The token hashes are already uniformly mixed, so distinct n-grams collide in
+ * a lane with probability about 2^-32, and the finaliser spreads the sum over all bits.
+ */
+const BASE_1 = 0x9e3779b1;
+const BASE_2 = 0x85ebca77;
 
 /**
  * Training n-grams in a Bloom filter, to measure how much of each test text also occurs in training. Tokens are
@@ -38,8 +44,15 @@ export class NgramBloom {
     const size = this.scan(text);
     if (size === 0) return;
     const { hashes, count } = this.tokens;
-    for (let start = 0; start + size <= count; start++) {
-      this.filter.add(hashSequence(hashes, start, start + size, SEED_1), hashSequence(hashes, start, start + size, SEED_2));
+    const drop1 = power(BASE_1, size - 1);
+    const drop2 = power(BASE_2, size - 1);
+    let lane1 = windowHash(hashes, size, BASE_1);
+    let lane2 = windowHash(hashes, size, BASE_2);
+    for (let end = size; ; end++) {
+      this.filter.add(fmix32(lane1 ^ size), fmix32(lane2 + size));
+      if (end === count) return;
+      lane1 = slide(lane1, hashes[end - size], hashes[end], drop1, BASE_1);
+      lane2 = slide(lane2, hashes[end - size], hashes[end], drop2, BASE_2);
     }
   }
 
@@ -48,9 +61,16 @@ export class NgramBloom {
     const size = this.scan(text);
     const { hashes, count } = this.tokens;
     if (size === 0) return 0;
+    const drop1 = power(BASE_1, size - 1);
+    const drop2 = power(BASE_2, size - 1);
+    let lane1 = windowHash(hashes, size, BASE_1);
+    let lane2 = windowHash(hashes, size, BASE_2);
     let found = 0;
-    for (let start = 0; start + size <= count; start++) {
-      if (this.filter.has(hashSequence(hashes, start, start + size, SEED_1), hashSequence(hashes, start, start + size, SEED_2))) found++;
+    for (let end = size; ; end++) {
+      if (this.filter.has(fmix32(lane1 ^ size), fmix32(lane2 + size))) found++;
+      if (end === count) break;
+      lane1 = slide(lane1, hashes[end - size], hashes[end], drop1, BASE_1);
+      lane2 = slide(lane2, hashes[end - size], hashes[end], drop2, BASE_2);
     }
     return found / (count - size + 1);
   }
@@ -63,4 +83,23 @@ export class NgramBloom {
     const size = tokens.japanese * 2 > tokens.count ? JAPANESE_CHARACTER_NGRAM : WORD_NGRAM;
     return Math.min(size, tokens.count);
   }
+}
+
+/** Σ hashes[i] · base^(size - 1 - i) over the first window, mod 2^32. */
+function windowHash(hashes: Uint32Array, size: number, base: number): number {
+  let hash = 0;
+  for (let i = 0; i < size; i++) hash = (Math.imul(hash, base) + hashes[i]) | 0;
+  return hash;
+}
+
+/** The window moved one token on: the oldest token's term removed, the new token added. */
+function slide(hash: number, leaving: number, entering: number, drop: number, base: number): number {
+  return (Math.imul((hash - Math.imul(leaving, drop)) | 0, base) + entering) | 0;
+}
+
+/** base^exponent mod 2^32. */
+function power(base: number, exponent: number): number {
+  let result = 1;
+  for (let i = 0; i < exponent; i++) result = Math.imul(result, base);
+  return result;
 }

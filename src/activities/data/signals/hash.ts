@@ -20,20 +20,3 @@ export function fmix32(hash: number): number {
   hash ^= hash >>> 16;
   return hash >>> 0;
 }
-
-/** Hash of `text[start, end)` without slicing it. */
-export function hashString(text: string, start = 0, end = text.length): number {
-  let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = fnvStep(hash, text.charCodeAt(i));
-  return fmix32(hash);
-}
-
-/**
- * Hash of the sequence `hashes[start, end)` of already mixed hashes (an n-gram of tokens). Different seeds give
- * independent hashes of the same sequence, as double hashing in a Bloom filter needs.
- */
-export function hashSequence(hashes: Uint32Array, start: number, end: number, seed: number): number {
-  let hash = seed;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ hashes[i], 0x9e3779b1) ^ (hash >>> 15);
-  return fmix32(hash ^ (end - start));
-}

@@ -21,18 +21,18 @@ export class TokenHashes {
     let inWord = false;
     const length = text.length;
     for (let i = 0; i < length; i++) {
-      let code = text.charCodeAt(i);
-      if (code >= 0xff01 && code <= 0xff5e) code -= 0xfee0; // full-width ASCII, as typed with a Japanese IME
-      const script = scriptOf(code);
-      if (script === Script.Latin || script === Script.Digit || script === Script.Other) {
+      const code = text.charCodeAt(i);
+      const folded = WORD_CODE[code];
+      if (folded !== 0) {
         if (!inWord) hash = FNV_OFFSET;
         inWord = true;
-        hash = fnvStep(hash, lowerLatin(code));
+        hash = fnvStep(hash, folded);
         continue;
       }
-      if (inWord && (code === 0x27 || code === 0x2019) && i + 1 < length && isWordLetter(text.charCodeAt(i + 1))) continue;
+      if (inWord && (code === 0x27 || code === 0x2019) && i + 1 < length && WORD_CODE[text.charCodeAt(i + 1)] !== 0) continue;
       if (inWord) this.push(fmix32(hash));
       inWord = false;
+      const script = scriptOf(code);
       if (script === Script.Kana || script === Script.Ideograph) {
         this.push(fmix32(fnvStep(FNV_OFFSET, code)));
         this.japanese++;
@@ -51,12 +51,15 @@ export class TokenHashes {
   }
 }
 
+/** For each code unit: 0 if it is not part of a word, else the code unit a word hashes it as (lower-cased, full-width folded). */
+const WORD_CODE = new Uint16Array(0x10000);
+for (let code = 1; code < WORD_CODE.length; code++) {
+  const ascii = code >= 0xff01 && code <= 0xff5e ? code - 0xfee0 : code; // full-width ASCII, as typed with a Japanese IME
+  const script = scriptOf(ascii);
+  if (script === Script.Latin || script === Script.Digit || script === Script.Other) WORD_CODE[code] = lowerLatin(ascii);
+}
+
 function lowerLatin(code: number): number {
   if (code >= 0x41 && code <= 0x5a) return code | 0x20;
   return code >= 0xc0 && code <= 0xde && code !== 0xd7 ? code + 0x20 : code;
-}
-
-function isWordLetter(code: number): boolean {
-  const script = scriptOf(code);
-  return script === Script.Latin || script === Script.Other;
 }

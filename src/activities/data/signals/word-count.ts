@@ -16,18 +16,35 @@ export function countWords(text: string): number {
   let japanese = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const script = scriptOf(code);
-    if (script === Script.Kana || script === Script.Ideograph) {
-      japanese++;
-      inWord = false;
-    } else if (script === Script.Latin || script === Script.Digit || script === Script.Other) {
+    const kind = KIND_BY_CODE[text.charCodeAt(i)];
+    if (kind === Kind.Letter) {
       if (!inWord) words++;
       inWord = true;
-    } else if (isWhitespace(code) || script === Script.CjkMark) {
+    } else if (kind !== Kind.Joiner) {
       inWord = false;
+      if (kind === Kind.Japanese) japanese++;
     }
-    // Other punctuation neither starts nor ends a word: "don't", "3-5", "e-mail" are one word each.
   }
   return words + Math.round(japanese / JAPANESE_CHARACTERS_PER_WORD);
+}
+
+const enum Kind {
+  /** Ends a word: whitespace, CJK punctuation. */
+  Separator,
+  /** Letters and digits of space-separated scripts. */
+  Letter,
+  /** Kana and kanji, counted one by one. */
+  Japanese,
+  /** Other punctuation neither starts nor ends a word: "don't", "3-5", "e-mail" are one word each. */
+  Joiner,
+}
+
+const KIND_BY_CODE = new Uint8Array(0x10000);
+for (let code = 0; code < KIND_BY_CODE.length; code++) KIND_BY_CODE[code] = kindOf(code);
+
+function kindOf(code: number): Kind {
+  const script = scriptOf(code);
+  if (script === Script.Latin || script === Script.Digit || script === Script.Other) return Kind.Letter;
+  if (script === Script.Kana || script === Script.Ideograph) return Kind.Japanese;
+  return isWhitespace(code) || script === Script.CjkMark ? Kind.Separator : Kind.Joiner;
 }

@@ -19,14 +19,14 @@ const KNOWN_KEYS = new Set(['messages', 'category', 'id', 'metadata', 'tools', '
  */
 export async function* readChatJsonl(_source: SourceOfType<'chat_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
   for await (const { line, value } of readJsonObjects(ctx)) {
-    const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.has(key));
-    if (unknown.length > 0) {
-      ctx.problems.add(ctx.file.display, line, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (expected "messages" and optionally "category")`);
-      continue;
-    }
     const parsed = parseMessages(value, CHAT_ROLES);
     if (!parsed.ok) {
       ctx.problems.add(ctx.file.display, line, parsed.problem);
+      continue;
+    }
+    const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.has(key));
+    if (unknown.length > 0) {
+      ctx.problems.add(ctx.file.display, line, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (expected "messages" and optionally "category")`);
       continue;
     }
     const category = parseCategory(value.category);

@@ -15,6 +15,7 @@ export interface JsonLine {
  */
 export async function* readJsonObjects(ctx: CollectContext): AsyncGenerator<JsonLine> {
   let nonBlank = 0;
+  const fatalBefore = ctx.problems.fatal;
   for await (const { line, text } of readLines(ctx.file, ctx.problems, ctx.hash)) {
     if (text.trim() === '') continue;
     nonBlank += 1;
@@ -31,7 +32,8 @@ export async function* readJsonObjects(ctx: CollectContext): AsyncGenerator<Json
     }
     yield { line, value };
   }
-  if (nonBlank === 0) ctx.problems.add(ctx.file.display, undefined, 'file is empty');
+  // A file that could not be read at all has its problem already; calling it empty would only repeat it.
+  if (nonBlank === 0 && ctx.problems.fatal === fatalBefore) ctx.problems.add(ctx.file.display, undefined, 'file is empty');
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {
