@@ -1,11 +1,5 @@
 import { Command } from 'commander';
 import { SpecError } from '../spec/load';
-import { approvalCommand } from './commands/approval';
-import { dataCheckCommand } from './commands/data-check';
-import { devCommand } from './commands/dev';
-import { keygenCommand } from './commands/keygen';
-import { runCommand } from './commands/run';
-import { statusCommand } from './commands/status';
 import { EXIT, printJson } from './output';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -18,7 +12,7 @@ export function buildProgram(): Command {
     .option('--detach', 'start only the server, in the background')
     .option('--stop', 'stop a background server started with --detach')
     .option('--no-workers', 'start the server only, in the foreground')
-    .action(async (opts) => exit(await devCommand(opts)));
+    .action(async (opts) => exit(await (await import('./commands/dev')).devCommand(opts)));
   program
     .command('run <spec>')
     .description('start a pipeline of the catalogue: its name, or the path of its file under pipelines/ or TEMPERED_PIPELINES_DIRS')
@@ -27,12 +21,12 @@ export function buildProgram(): Command {
     .option('--id <workflowId>', 'workflow id (default: <pipeline>-<timestamp>)')
     .option('--local-workers', 'run the workers inside this process while waiting')
     .option('--json', 'print one JSON object as the last line')
-    .action(async (spec, opts) => exit(await runCommand(spec, opts)));
+    .action(async (spec, opts) => exit(await (await import('./commands/run')).runCommand(spec, opts)));
   program
     .command('status <workflowId>')
     .description('phase, progress and metrics of a pipeline')
     .option('--json', 'print one JSON object as the last line')
-    .action(async (id, opts) => exit(await statusCommand(id, opts)));
+    .action(async (id, opts) => exit(await (await import('./commands/status')).statusCommand(id, opts)));
   for (const decision of ['approve', 'reject'] as const) {
     program
       .command(`${decision} <workflowId>`)
@@ -41,7 +35,7 @@ export function buildProgram(): Command {
       .option('--comment <text>', 'why (signed with the decision)')
       .option('--key <file>', 'your approver private key (default: $TEMPERED_APPROVER_KEY)')
       .option('--json', 'print one JSON object as the last line')
-      .action(async (id, opts) => exit(await approvalCommand(decision, id, opts)));
+      .action(async (id, opts) => exit(await (await import('./commands/approval')).approvalCommand(decision, id, opts)));
   }
   program
     .command('data')
@@ -51,14 +45,14 @@ export function buildProgram(): Command {
     .option('--type <type>', 'the files\' format: faq_csv, chat_logs, chat, instruction or sharegpt (default: from the extension and the first record)')
     .option('--audit <file>', 'write the audit (one JSON line per row dropped, redacted, skipped or flagged) here')
     .option('--json', 'print one JSON object as the last line')
-    .action(async (targets: string[], opts) => exit(await dataCheckCommand(targets, opts)));
+    .action(async (targets: string[], opts) => exit(await (await import('./commands/data-check')).dataCheckCommand(targets, opts)));
   program
     .command('keygen')
     .description('make an approver key pair: the private key for you, a line for the workers\' TEMPERED_APPROVER_KEYS file')
     .requiredOption('--name <name>', 'the approver name the pipeline specs list')
     .requiredOption('--out <file>', 'where to write the private key (PEM, mode 0600; never overwritten)')
     .option('--json', 'print one JSON object as the last line')
-    .action((opts) => exit(keygenCommand(opts)));
+    .action(async (opts) => exit((await import('./commands/keygen')).keygenCommand(opts)));
   return program;
 }
 

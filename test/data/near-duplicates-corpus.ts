@@ -32,7 +32,10 @@ export interface AnswerLanguage {
    * products, numbers and dates, closing (sometimes). Two substances share at most one sentence besides greeting and closing.
    */
   answer(random: Random, substance?: number): string;
-  /** `text` with 1–2 words substituted or added (in Japanese, or 1–2 characters changed), then surface noise. */
+  /**
+   * `text` with 1–2 edits, then surface noise (case, punctuation, full width, spacing). An edit substitutes or adds
+   * a word; in Japanese it swaps or adds a short word (2–4 characters) or changes 1–2 characters.
+   */
   variant(random: Random, text: string): string;
 }
 

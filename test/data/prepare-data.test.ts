@@ -220,6 +220,27 @@ describe('prepareData', () => {
     }
   });
 
+  it('reuses its outputs while the content and settings are unchanged, whatever the files are called', async () => {
+    const dir = makeTempDir();
+    try {
+      const rows = Array.from({ length: 12 }, (_, i) => `"How do I care for item ${i}?","Item ${i} needs ${['oil', 'wax', 'soap', 'dusting'][i % 4]} every ${i + 2} weeks, away from ${['sun', 'heat', 'damp'][i % 3]}.",care`);
+      writeLines(dir, 'faq.csv', ['question,answer,category', ...rows]);
+      const spec = (file: string) => specWithData({ sources: [{ type: 'faq_csv', path: file }], quality: { min_examples: 10 } });
+      const first = await prepareData({ spec: spec('faq.csv'), baseDir: dir });
+      assert.equal(first.cached, false);
+      fs.renameSync(path.join(dir, 'faq.csv'), path.join(dir, 'renamed.csv'));
+      assert.deepEqual(await prepareData({ spec: spec('renamed.csv'), baseDir: dir }), { ...first, cached: true });
+      writeLines(dir, 'renamed.csv', ['question,answer,category', ...rows.slice(0, 11), '"How do I care for item 11?","Item 11 needs nothing at all.",care']);
+      const changed = await prepareData({ spec: spec('renamed.csv'), baseDir: dir });
+      assert.equal(changed.cached, false);
+      assert.notEqual(changed.report.sha256, first.report.sha256);
+      const stricter = await prepareData({ spec: { ...spec('renamed.csv'), data: { ...spec('renamed.csv').data, max_length: 256 } }, baseDir: dir });
+      assert.equal(stricter.cached, false, 'a setting of the data section is part of the key');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('heartbeats the record count of each pass every 2000 records, when run as an activity', async () => {
     const dir = makeTempDir();
     try {

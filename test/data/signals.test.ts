@@ -91,6 +91,19 @@ describe('quality signals', () => {
       assert.equal(languageMismatch('注文をキャンセルしたいです。', 'マイページの注文履歴からキャンセルできます。'), false);
     });
 
+    it('answers the same whatever was detected before it', () => {
+      const question = '注文をキャンセルしたいのですが、どうすればいいですか？';
+      const english = 'You can cancel your order from the Your Orders page.';
+      const japanese = 'マイページの注文履歴からキャンセルできます。';
+      for (const before of [english, japanese, question, 'OK']) {
+        detectLanguage(before);
+        assert.equal(languageMismatch(question, english), true, before);
+        assert.equal(detectLanguage(english), 'en');
+        assert.equal(languageMismatch(question, japanese), false, before);
+        assert.equal(languageMismatch(english, question), true, before);
+      }
+    });
+
     it('stays silent unless both sides are confidently detected', () => {
       assert.equal(languageMismatch('注文をキャンセルしたいのですが、どうすればいいですか？', 'OK'), false);
       assert.equal(languageMismatch('iPhone 15 Pro の画面が割れました', 'Please visit an Apple Store for a repair quote.'), false);

@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateCorpus } from './corpus';
+import { generateCorpus } from './corpus/corpus';
 
 /**
  * `node dist/scripts/bench/data/generate-corpus.js --records 1000000 --out <dir> --seed 1` writes

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { AuditFindings } from './scores';
 import { addAuditLine, computeScores, emptyFindings } from './scores';
-import type { Lang } from './support-record';
+import type { Lang } from './corpus/support-record';
 import type { AuditLine, TruthLine } from './truth';
 import { isPlantedDuplicate } from './truth';
 

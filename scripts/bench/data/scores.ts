@@ -1,5 +1,5 @@
-import type { PiiKind } from './pii-values';
-import type { Lang } from './support-record';
+import type { PiiKind } from './corpus/pii-values';
+import type { Lang } from './corpus/support-record';
 import type { AuditLine, TruthLine } from './truth';
 import { isPlantedDuplicate } from './truth';
 

@@ -1,5 +1,5 @@
-import type { PiiKind } from './pii-values';
-import type { Lang } from './support-record';
+import type { PiiKind } from './corpus/pii-values';
+import type { Lang } from './corpus/support-record';
 
 /** What the generator planted, one JSON line per planted item; `line` and `of` are 1-based corpus lines. */
 export interface PlantedDuplicate {

@@ -6,7 +6,6 @@ import { confineDataPath } from '../../spec/confine';
 import type { DataSource, PipelineSpec } from '../../spec/schema';
 import type { InputFile } from './input/input-file';
 import { displayOf, localInputFiles } from './input/local-files';
-import { s3InputFiles } from './input/s3-files';
 
 /** The files one configured source reads, in the order its records come. */
 export interface SourceInputs {
@@ -50,7 +49,8 @@ export async function resolveInputs(spec: PipelineSpec, baseDir: string, options
   const resolved: SourceInputs[] = [];
   for (const [index, source] of spec.data.sources.entries()) {
     const target = configured[index]!;
-    const { files, problem } = target.startsWith('s3://') ? await s3InputFiles(target) : await localInputFiles(target, allowed);
+    // The S3 client loads only when a source needs it: it costs a noticeable part of a small check's start-up.
+    const { files, problem } = target.startsWith('s3://') ? await (await import('./input/s3-files')).s3InputFiles(target) : await localInputFiles(target, allowed);
     resolved.push({ source, index, files, ...(problem ? { problem: { file: target.startsWith('s3://') ? target : displayOf(target), message: problem } } : {}) });
   }
   return resolved;

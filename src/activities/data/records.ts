@@ -34,7 +34,16 @@ export interface RecordInput {
 export function makeRecord({ turns, category, source, systemPrompt }: RecordInput): CanonicalRecord {
   const hasOwnSystem = turns[0]?.role === 'system';
   const messages = systemPrompt && !hasOwnSystem ? [{ role: 'system' as const, content: systemPrompt }, ...turns] : turns;
-  return { id: recordId(messages), messages, category, source };
+  // Computed on first use: most records of a large corpus are only inspected, and sha256 per record adds up.
+  let id: string | undefined;
+  return {
+    get id() {
+      return (id ??= recordId(messages));
+    },
+    messages,
+    category,
+    source,
+  };
 }
 
 /**
@@ -52,13 +61,15 @@ export function recordId(messages: ChatMessage[]): string {
  * in these respects are the same question (for the split) or the same example (for deduplication).
  */
 export function normaliseText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // ASCII text (most English data) needs no NFKC, and a plain character class is much cheaper than \p{...}.
+  if (!NON_ASCII.test(text)) return text.toLowerCase().replace(ASCII_SEPARATORS, ' ').trim();
+  return text.normalize('NFKC').toLowerCase().replace(SEPARATORS, ' ').trim();
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
+/** Punctuation, symbols and white space: the same set as SEPARATORS, restricted to ASCII. */
+const ASCII_SEPARATORS = /[\t\n\v\f\r !-/:-@[-`{-~]+/g;
+const SEPARATORS = /[\p{P}\p{S}\s]+/gu;
 
 /**
  * The question that opens the conversation: every record cut from one dialog shares it, so the split

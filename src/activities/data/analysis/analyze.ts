@@ -13,7 +13,7 @@ import { formatViolations } from '../signals/format-rules';
 import { DistinctNgrams } from '../signals/diversity';
 import { LengthOutliers } from '../signals/length-outliers';
 import { hash64 } from './hash64';
-import { KeyMap, keyOfHex } from './key-map';
+import { KeyMap } from './key-map';
 import { contextOf, dedupTextOf } from './record-text';
 import { LANGUAGES, RecordTable, REGISTERS, STATUS } from './record-table';
 import { UnionFind } from './union-find';
@@ -90,7 +90,11 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
       table.setStatus(r, 'incomplete');
       continue;
     }
-    const [exactHi, exactLo] = keyOfHex(record.id);
+    const context = contextOf(record);
+    const answer = answerOf(record);
+    const normalisedContext = normaliseText(context);
+    const normalisedAnswer = normaliseText(answer);
+    const [exactHi, exactLo] = hash64(`${normalisedContext}\u0000${normalisedAnswer}`);
     const copyOf = exact.get(exactHi, exactLo);
     if (copyOf !== -1) {
       table.setStatus(r, 'duplicate', copyOf);
@@ -98,8 +102,6 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     }
     exact.set(exactHi, exactLo, r);
 
-    const context = contextOf(record);
-    const answer = answerOf(record);
     const nearId = nearIndex.size;
     const similar = nearIndex.add(dedupTextOf(context, answer));
     nearToRecord.set(nearId, r);
@@ -118,8 +120,8 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     }
 
     // The same context with another answer: the expert's answer wins; otherwise both are flagged.
-    const [contextHi, contextLo] = hash64(normaliseText(context));
-    const [answerH, answerL] = hash64(normaliseText(answer));
+    const [contextHi, contextLo] = hash64(normalisedContext);
+    const [answerH, answerL] = hash64(normalisedAnswer);
     answerHi.set(r, answerH);
     answerLo.set(r, answerL);
     const earlier = contexts.get(contextHi, contextLo);
@@ -143,12 +145,13 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
       }
     }
     // A dialog's records share its opening question; later ones hold earlier answers, so they stay in one split.
-    const [openHi, openLo] = hash64(normaliseText(questionOf(record)));
+    const opening = questionOf(record);
+    const [openHi, openLo] = opening === context ? [contextHi, contextLo] : hash64(normaliseText(opening));
     openingHi.set(r, openHi);
     openingLo.set(r, openLo);
-    const opening = openings.get(openHi, openLo);
-    if (opening === -1) openings.set(openHi, openLo, r);
-    else groups.union(r, opening);
+    const firstWithOpening = openings.get(openHi, openLo);
+    if (firstWithOpening === -1) openings.set(openHi, openLo, r);
+    else groups.union(r, firstWithOpening);
 
     const language = detectLanguage(answer);
     table.language.set(r, Math.max(0, LANGUAGES.indexOf(language as (typeof LANGUAGES)[number])));

@@ -49,8 +49,3 @@ export class KeyMap {
     for (let i = 0; i < values.length; i++) if (values[i] !== -1) this.set(hi[i]!, lo[i]!, values[i]!);
   }
 }
-
-/** Two 32-bit halves of a hex digest, the key KeyMap takes. */
-export function keyOfHex(hex: string): [number, number] {
-  return [parseInt(hex.slice(0, 8), 16) >>> 0, parseInt(hex.slice(8, 16), 16) >>> 0];
-}

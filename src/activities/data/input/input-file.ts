@@ -29,3 +29,11 @@ async function* hashing(chunks: AsyncIterable<Buffer>, hash: Hash): AsyncGenerat
     yield chunk;
   }
 }
+
+/** The input could not be opened at all: reported as a problem of the file, without a line. */
+export class InputUnreadableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputUnreadableError';
+  }
+}

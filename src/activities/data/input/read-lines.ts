@@ -1,7 +1,6 @@
 import type { ProblemList } from '../problems';
-import { InputUnreadableError } from './s3-files';
 import type { Hash } from 'node:crypto';
-import { openContent, type InputFile } from './input-file';
+import { InputUnreadableError, openContent, type InputFile } from './input-file';
 
 export interface SourceLine {
   /** 1-based line number. */

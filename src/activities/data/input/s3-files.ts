@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import picomatch from 'picomatch';
 import { artifactStoreConfigFromEnv } from '../../../artifacts/store';
 import { createS3Client } from '../../../artifacts/s3-store';
-import { isGzipName, type InputFile } from './input-file';
+import { InputUnreadableError, isGzipName, type InputFile } from './input-file';
 
 let client: S3Client | undefined;
 
@@ -56,12 +56,4 @@ function s3Object(bucket: string, key: string): InputFile {
     for await (const chunk of body) yield chunk as Buffer;
   }
   return { display, gzip: isGzipName(key), openRaw };
-}
-
-/** The input could not be opened at all: reported as a problem of the file, without a line. */
-export class InputUnreadableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputUnreadableError';
-  }
 }

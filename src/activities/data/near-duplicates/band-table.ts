@@ -22,6 +22,7 @@ export class BandTable {
     return this.slots.byteLength + this.members.byteLength;
   }
 
+  /** Reads the home slot of `key`: a cheap first touch, so that a later lookup finds it in cache. */
   touch(key: number): number {
     return this.slots[key & (this.slots.length - 1)];
   }

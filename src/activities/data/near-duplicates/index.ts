@@ -1,7 +1,7 @@
 import { BandTable, MAX_ITEMS } from './band-table';
-import { OnePermutationMinHash } from './minhash';
+import { OnePermutationMinHash, Signature } from './minhash';
 import { collectShingles, ShingleBuffer } from './shingles';
-import { SignatureStore } from './signatures';
+import { bandKey, SignatureStore } from './signatures';
 
 export { normaliseForDedup } from './normalise';
 export { exactKey } from './exact-key';
@@ -16,15 +16,17 @@ export interface NearDuplicateOptions {
 }
 
 /**
- * Chosen on generated support answers (test/data/near-duplicates.test.ts):
- * - threshold 0.6: two words substituted or added in a 20–30-word answer leave Jaccard 0.7–0.85, three or four
- *   characters changed in a 40–80-character Japanese answer 0.65–0.85; answers sharing their greeting and
- *   closing but not their substance stay below 0.4.
- * - 64 bins: short answers have 40–80 shingles, so more bins add little precision but cost a byte each.
- * - 16 bands of 4 bins: a pair at Jaccard 0.65 agrees in some band with probability 0.96 (0.99 at 0.7), one at
- *   0.3 in only 1 of 8 pairs, so few unrelated candidates need verifying; 4 one-byte bins make a 32-bit key.
+ * Chosen on generated support answers (test/data/near-duplicates-corpus.ts):
+ * - threshold 0.65: two words substituted or added in a 25–40-word answer leave Jaccard 0.7–0.9 (1st percentile
+ *   0.77), two to eight characters changed in a 40–80-character Japanese answer 0.67–0.9 (1st percentile 0.74);
+ *   answers sharing greeting, closing and one of two sentences of substance reach 0.5–0.65. The estimate's
+ *   standard deviation is about 0.04, so 0.65 keeps both recall and precision above 0.99 there.
+ * - 64 bins: short answers have 40–80 shingles, and the empty-bin mask makes their estimate almost exact where
+ *   bins outnumber shingles; 128 bins halve the error on long texts but cost 72 more bytes per text.
+ * - 16 bands of 4 bins: a pair at Jaccard 0.7 agrees in some band with probability 0.99, one at 0.3 in only 1 of 8,
+ *   so few unrelated candidates need verifying; 4 one-byte bins make a 32-bit key.
  */
-export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.6, permutations: 64, bands: 16 };
+export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.65, permutations: 64, bands: 16 };
 
 /**
  * How many mutually dissimilar texts one bucket keeps. A band key shared by more texts that are not near-duplicates
@@ -46,14 +48,16 @@ export class NearDuplicateIndex {
   private readonly signatures: SignatureStore;
   private readonly tables: BandTable[];
   private readonly shingles = new ShingleBuffer();
+  /** The signature of the text being added or looked up, and its band keys. */
+  private readonly query: Signature;
+  private readonly queryKeys: Int32Array;
   private readonly candidates = new Int32Array(64);
   /** Candidates already verified for the current text (one often shares several bands with it). */
   private readonly checkedIds = new Int32Array(32);
   private readonly checkedMatches = new Uint8Array(32);
   private checkedCount = 0;
-  private keys = new Int32Array(1024);
-  touched = 0;
-  private count = 0;
+  /** Keeps the loads of `match`'s first pass from being optimised away. */
+  private touched = 0;
 
   constructor(options: NearDuplicateOptions = {}) {
     const { threshold, permutations, bands } = { ...NEAR_DUPLICATE_DEFAULTS, ...options };
@@ -64,25 +68,26 @@ export class NearDuplicateIndex {
     if (!Number.isInteger(bands) || bands < 1 || bands > permutations) {
       throw new RangeError(`NearDuplicateIndex: bands must be an integer from 1 to permutations (${permutations}), got ${bands}`);
     }
+    const rows = Math.floor(permutations / bands);
     this.threshold = threshold;
     this.bands = bands;
-    this.rows = Math.floor(permutations / bands);
+    this.rows = rows;
     this.minHash = new OnePermutationMinHash(permutations);
     this.signatures = new SignatureStore(permutations);
-    this.tables = Array.from({ length: bands }, (_, band) => {
-      return new BandTable((id) => this.signatures.bandKey(id, band * this.rows, this.rows));
-    });
+    this.query = new Signature(permutations);
+    this.queryKeys = new Int32Array(bands);
+    this.tables = Array.from({ length: bands }, (_, band) => new BandTable((id) => this.signatures.storedBandKey(id, band * rows, rows)));
   }
 
   /** Number of texts indexed. */
   get size(): number {
-    return this.count;
+    return this.signatures.size;
   }
 
   /** Approximate bytes held: signatures, buckets and scratch buffers. */
   get bytes(): number {
     const buckets = this.tables.reduce((sum, table) => sum + table.bytes, 0);
-    return this.signatures.bytes + buckets + this.shingles.hashes.byteLength + this.candidates.byteLength;
+    return this.signatures.bytes + buckets + this.shingles.hashes.byteLength;
   }
 
   /**
@@ -90,10 +95,8 @@ export class NearDuplicateIndex {
    * item whose estimated Jaccard is >= threshold, or -1. Items are indexed whether or not they match.
    */
   add(text: string): number {
-    if (this.count >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
-    const earliest = this.match(text, true);
-    this.count++;
-    return earliest;
+    if (this.size >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
+    return this.match(text, true);
   }
 
   /** Like add, but only checks: the text is not indexed. */
@@ -101,43 +104,47 @@ export class NearDuplicateIndex {
     return this.match(text, false);
   }
 
-  /** Sketches `text` into the next free signature slot, then looks it up band by band (and, if indexing, files it). */
+  /** Sketches `text`, looks it up band by band and, if indexing, stores it and files it in its bands. */
   private match(text: string, indexing: boolean): number {
-    const { signatures, rows, candidates } = this;
-    const id = this.count;
-    signatures.reserve(id + 1);
+    const { signatures, rows, candidates, query, queryKeys, tables } = this;
+    const id = signatures.size;
     collectShingles(text, this.shingles);
-    this.minHash.sketch(this.shingles, signatures.values, id * signatures.bins, signatures.emptyBins, id * signatures.maskWords);
+    this.minHash.sketch(this.shingles, query);
+    // First pass: every band's key, and a read of its home slot, so that the cache misses of all bands overlap.
+    let touched = 0;
+    for (let band = 0; band < this.bands; band++) {
+      queryKeys[band] = bandKey(query.values, 0, band * rows, rows);
+      touched += tables[band].touch(queryKeys[band]);
+    }
+    this.touched = touched;
     this.checkedCount = 0;
-    const keys = this.keys;
-    for (let band = 0; band < this.bands; band++) keys[band] = signatures.bandKey(id, band * rows, rows);
     let earliest = -1;
     for (let band = 0; band < this.bands; band++) {
       const first = band * rows;
-      const key = keys[band];
-      const found = this.tables[band].lookup(key, candidates);
+      const found = tables[band].lookup(queryKeys[band], candidates);
       let sameKey = 0;
       let represented = false;
       for (let c = 0; c < found; c++) {
         const other = candidates[c];
-        if (!signatures.bandEquals(other, id, first, rows)) continue;
+        if (!signatures.bandEquals(other, query, first, rows)) continue;
         sameKey++;
         // Entries come by ascending id: for a lookup only, none after an earlier match can change the answer.
         if (!indexing && earliest >= 0 && other > earliest) break;
-        if (this.isNearDuplicate(other, id)) {
+        if (this.isNearDuplicate(other)) {
           represented = true;
           if (earliest < 0 || other < earliest) earliest = other;
           break;
         }
       }
-      if (indexing && !represented && sameKey < BUCKET_REPRESENTATIVES) this.tables[band].insert(key, id);
+      if (indexing && !represented && sameKey < BUCKET_REPRESENTATIVES) tables[band].insert(queryKeys[band], id);
     }
+    if (indexing) signatures.append(query);
     return earliest;
   }
 
-  private isNearDuplicate(other: number, id: number): boolean {
+  private isNearDuplicate(other: number): boolean {
     for (let i = 0; i < this.checkedCount; i++) if (this.checkedIds[i] === other) return this.checkedMatches[i] === 1;
-    const matches = this.signatures.estimatedJaccard(other, id) >= this.threshold;
+    const matches = this.signatures.estimatedJaccard(other, this.query) >= this.threshold;
     if (this.checkedCount < this.checkedIds.length) {
       this.checkedIds[this.checkedCount] = other;
       this.checkedMatches[this.checkedCount++] = matches ? 1 : 0;

@@ -3,6 +3,20 @@ import type { ShingleBuffer } from './shingles';
 /** Borrowing attempts per empty bin before falling back to the next filled bin; 8 suffice unless under 1 bin in 6 is filled. */
 const PROBES = 8;
 
+/** A text's signature: one byte per bin, and a bit per bin that no shingle reached (bin i: bit i % 32 of word i / 32). */
+export class Signature {
+  readonly values: Uint8Array;
+  /** The same bytes as `values`, four bins per word. */
+  readonly words: Uint32Array;
+  readonly emptyBins: Uint32Array;
+
+  constructor(readonly bins: number) {
+    this.values = new Uint8Array(bins);
+    this.words = new Uint32Array(this.values.buffer);
+    this.emptyBins = new Uint32Array((bins + 31) >>> 5);
+  }
+}
+
 /**
  * One-permutation MinHash (Li, Owen & Zhang 2012): each shingle is hashed once (not once per permutation); the
  * hash's top bits choose one of `bins` bins and each bin keeps its smallest hash. That is `bins` times less work
@@ -28,15 +42,13 @@ export class OnePermutationMinHash {
     this.borrowFrom = borrowSequences(bins);
   }
 
-  /**
-   * Writes the signature of `shingles`: one byte per bin at `values[offset…offset+bins)`, and a set bit in
-   * `emptyBins` (from word `maskOffset`, bin i at bit i % 32 of word i / 32) for each bin no shingle reached.
-   */
-  sketch(shingles: ShingleBuffer, values: Uint8Array, offset: number, emptyBins: Uint32Array, maskOffset: number): void {
+  /** Writes the signature of `shingles` into `into`. */
+  sketch(shingles: ShingleBuffer, into: Signature): void {
     const { bins, minima, filled } = this;
-    filled.fill(0);
-    const hashes = shingles.hashes;
-    for (let s = 0; s < shingles.count; s++) {
+    const { values, emptyBins } = into;
+    for (let word = 0; word < filled.length; word++) filled[word] = 0;
+    const { hashes, count } = shingles;
+    for (let s = 0; s < count; s++) {
       const hash = hashes[s];
       const bin = ((hash >>> 16) * bins) >>> 16;
       const word = bin >>> 5;
@@ -46,10 +58,14 @@ export class OnePermutationMinHash {
         minima[bin] = hash;
       } else if (hash < minima[bin]) minima[bin] = hash;
     }
-    for (let word = 0; word < filled.length; word++) emptyBins[maskOffset + word] = ~filled[word];
-    for (let bin = 0; bin < bins; bin++) {
-      const source = (filled[bin >>> 5] >>> (bin & 31)) & 1 ? bin : this.filledBinFor(bin);
-      values[offset + bin] = minima[source];
+    for (let bin = 0; bin < bins; bin++) values[bin] = minima[bin];
+    for (let word = 0; word < filled.length; word++) {
+      const empty = ~filled[word];
+      emptyBins[word] = empty;
+      for (let bits = empty; bits !== 0; bits &= bits - 1) {
+        const bin = word * 32 + 31 - Math.clz32(bits & -bits);
+        values[bin] = minima[this.filledBinFor(bin)];
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { FNV_OFFSET, FNV_PRIME, fmix32, pairHash } from './hashing';
-import { astralClass, charClasses, foldTable, foldUnicode, HIGH_SURROGATE, IGNORED, NEEDS_FULL_FOLD, SEPARATOR, UNSPACED, WORD } from './normalise';
+import { astralClass, foldUnicode, HIGH_SURROGATE, IGNORED, SEPARATOR, UNSPACED, unitTables, WORD } from './normalise';
 
 /**
  * The shingles of a text, hashed to 32 bits, written in place so that hashing a million texts allocates nothing.
@@ -34,12 +34,11 @@ export function collectShingles(text: string, into: ShingleBuffer): void {
 }
 
 /**
- * One pass over the text: folds each unit (when `foldByUnit`, see foldTable), hashes each token as it ends and
- * emits its shingles. Returns false, having emitted nothing useful, at a unit that needs the whole-text fold.
+ * One pass over the text: folds each unit (when `foldByUnit`, see UnitTables.folded), hashes each token as it ends
+ * and emits its shingles. Returns false at the first unit that needs the whole-text fold.
  */
 function collectFolded(text: string, foldByUnit: boolean, into: ShingleBuffer): boolean {
-  const classes = charClasses();
-  const folds = foldTable();
+  const table = foldByUnit ? unitTables().folded : unitTables().plain;
   const hashes = into.reserve(text.length);
   let count = 0;
   let tokens = 0;
@@ -47,12 +46,10 @@ function collectFolded(text: string, foldByUnit: boolean, into: ShingleBuffer): 
   let word = FNV_OFFSET;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    let unit = text.charCodeAt(i);
-    if (foldByUnit) {
-      unit = folds[unit];
-      if (unit === NEEDS_FULL_FOLD) return false;
-    }
-    let kind = classes[unit];
+    const entry = table[text.charCodeAt(i)];
+    if (entry < 0) return false;
+    let unit = entry & 0xffff;
+    let kind = entry >>> 16;
     if (kind === WORD) {
       word = Math.imul(word ^ unit, FNV_PRIME);
       inWord = true;

@@ -32,11 +32,13 @@ const MARKER_PLACEHOLDER =
   /\b(?:TODO|TBD|TBA|FIXME|XXX)\b|\[[A-Z][A-Z _]*(?:NAME|NUMBER|DATE|LINK|URL|EMAIL|PHONE|ADDRESS|AMOUNT)[A-Z _]*\]|〇〇|○○|◯◯|●●|△△|＿＿|_{3,}|[（(]未定[)）]/;
 /** Answers that are nothing but a filler value exported from an empty field. */
 const FILLER_ANSWER = /^\s*(?:n\/a|na|null|undefined|nil|-+|—|\?+)\s*\.?\s*$/i;
+/** Longer answers cannot be a filler value alone (padding aside): skips a regex on almost every record. */
+const LONGEST_FILLER = 24;
 const MAX_REPORTED_TOKEN = 40;
 
 /** The placeholder token found in `text` ("{{name}}", "TODO", "〇〇", "N/A"), or null when there is none. */
 export function placeholderText(text: string): string | null {
-  const match = FILLER_ANSWER.exec(text) ?? TEMPLATE_PLACEHOLDER.exec(text) ?? MARKER_PLACEHOLDER.exec(text);
+  const match = (text.length <= LONGEST_FILLER ? FILLER_ANSWER.exec(text) : null) ?? TEMPLATE_PLACEHOLDER.exec(text) ?? MARKER_PLACEHOLDER.exec(text);
   return match ? match[0].trim().slice(0, MAX_REPORTED_TOKEN) : null;
 }
 

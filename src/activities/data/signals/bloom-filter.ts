@@ -35,7 +35,7 @@ export class BloomFilter {
 
   /** `hash1` and `hash2` are independent, well-mixed 32-bit hashes of the item. */
   add(hash1: number, hash2: number): void {
-    const base = (hash1 % this.blockCount) * BLOCK_WORDS;
+    const base = this.blockStart(hash1);
     let bits = hash2;
     for (let i = 0; i < this.hashCount; i++) {
       const bit = bits >>> BIT_SHIFT;
@@ -45,7 +45,7 @@ export class BloomFilter {
   }
 
   has(hash1: number, hash2: number): boolean {
-    const base = (hash1 % this.blockCount) * BLOCK_WORDS;
+    const base = this.blockStart(hash1);
     let bits = hash2;
     for (let i = 0; i < this.hashCount; i++) {
       const bit = bits >>> BIT_SHIFT;
@@ -53,6 +53,14 @@ export class BloomFilter {
       bits = (Math.imul(bits, BIT_MULTIPLIER) + BIT_INCREMENT) | 0;
     }
     return true;
+  }
+
+  /**
+   * First word of the block `hash1` picks, by multiply-and-shift rather than `%`: an unsigned 32-bit hash is a
+   * double in V8, and `%` on doubles is a library call. The product stays below 2^55 and rounds to a block in range.
+   */
+  private blockStart(hash1: number): number {
+    return Math.floor(hash1 * this.blockCount * 2 ** -32) * BLOCK_WORDS;
   }
 }
 

@@ -20,29 +20,52 @@ const CONFIDENT_UNITS = 6;
 
 /** The language of a text by its script. Mixed Japanese and English goes to the heavier side, ties to Japanese. */
 export function detectLanguage(text: string): Language {
-  return weighEvidence(text);
+  return recentLanguages[weigh(text)];
 }
 
 /** True only when both texts are confidently in a language and the languages differ: an answer in the wrong language. */
 export function languageMismatch(question: string, answer: string): boolean {
-  const asked = weighEvidence(question);
-  if (!isConfident(asked)) return false;
-  const answered = weighEvidence(answer);
-  return isConfident(answered) && asked !== answered;
+  const askedSlot = weigh(question);
+  if (!isConfident(askedSlot)) return false;
+  const asked = recentLanguages[askedSlot];
+  const answeredSlot = weigh(answer);
+  return isConfident(answeredSlot) && recentLanguages[answeredSlot] !== asked;
 }
 
-/** Reads the evidence of the last weighEvidence call. */
-function isConfident(language: Language): boolean {
-  return language !== 'unknown' && lastEvidence.share >= CONFIDENT_SHARE && lastEvidence.units >= CONFIDENT_UNITS;
+function isConfident(slot: number): boolean {
+  return recentLanguages[slot] !== 'unknown' && recentEvidence[slot * 2 + SHARE] >= CONFIDENT_SHARE && recentEvidence[slot * 2 + UNITS] >= CONFIDENT_UNITS;
+}
+
+/**
+ * The last two texts weighed and their results. The data phase asks for an answer's language and then whether
+ * it matches its question's: the second question then costs a string comparison, not another scan. Evidence is
+ * in a typed array, not objects: storing a fraction into an object field that first held 0 changes the object's
+ * hidden class, and V8 then deoptimised the scanning loop on every call.
+ */
+const recentTexts = ['', ''];
+const recentLanguages: Language[] = ['unknown', 'unknown'];
+const recentEvidence = new Float64Array(4);
+const SHARE = 0;
+const UNITS = 1;
+let nextSlot = 0;
+
+/** The slot holding `text`'s language and evidence, weighing it unless it is one of the last two texts. */
+function weigh(text: string): number {
+  let slot = text === recentTexts[0] ? 0 : text === recentTexts[1] ? 1 : -1;
+  if (slot === -1) {
+    slot = nextSlot;
+    recentTexts[slot] = text;
+    recentLanguages[slot] = weighEvidence(text, slot * 2);
+  }
+  nextSlot = slot ^ 1;
+  return slot;
 }
 
 /** Characters per script of the text being weighed; reused, so weighing allocates nothing. */
 const scriptCounts = new Int32Array(8);
-/** The weight behind the last language returned by weighEvidence: its share of the evidence, and the evidence in units. */
-const lastEvidence = { share: 0, units: 0 };
 
-/** The text's dominant language; leaves the strength of that evidence in lastEvidence. */
-function weighEvidence(text: string): Language {
+/** The text's dominant language; writes the strength of that evidence to recentEvidence from `evidenceAt`. */
+function weighEvidence(text: string, evidenceAt: number): Language {
   const counts = scriptCounts;
   counts.fill(0);
   let latinWords = 0;
@@ -73,13 +96,13 @@ function weighEvidence(text: string): Language {
   // Other scripts are counted per letter: Hangul and Chinese write about a word in one or two characters.
   const other = counts[Script.Other] + (chinese ? ideographs + cjkMarks : 0);
   const units = japanese + latin + other;
-  lastEvidence.units = units;
+  recentEvidence[evidenceAt + UNITS] = units;
   if (units < MIN_UNITS) {
-    lastEvidence.share = 0;
+    recentEvidence[evidenceAt + SHARE] = 0;
     return 'unknown';
   }
   const strongest = Math.max(japanese, latin, other);
-  lastEvidence.share = strongest / units;
+  recentEvidence[evidenceAt + SHARE] = strongest / units;
   if (japanese === strongest) return 'ja';
   return latin === strongest ? 'en' : 'other';
 }

@@ -6,8 +6,8 @@
  * - A sentence ends at 。．！？!? or a line break, or at the end of the text.
  * - Before matching, trailing spaces, closing brackets and quotes, emoji and symbols (♪ 〜 ー), and up to two
  *   sentence-final particles (ね よ か な わ: ですね, ますよね, ですか) are stripped.
- * - Polite endings are checked first, because polite past (ました, でした) ends in the plain past's た:
- *   です, ます (ございます, いたします), ません, ました, でした, ましょう, でしょう, ください, 下さい, ませ (くださいませ).
+ * - Polite endings: です, ます (ございます, いたします), ません, ました, でした, ましょう, でしょう, ください, 下さい,
+ *   ませ (くださいませ). Longer endings are tried first, so polite past (ました, でした) is not read as plain た.
  * - Plain endings: だ, である, だろう, た (plain past: した, だった, 届いた, なかった), ない, る (dictionary form:
  *   する, ある, いる, できる, なる).
  * - Sentences ending otherwise (nouns, as in 「以上。」, English, numbers) are undecidable and not counted.
@@ -16,38 +16,69 @@
  */
 export type JapaneseRegister = 'polite' | 'plain';
 
-const POLITE_ENDINGS = ['ます', 'です', 'ません', 'ました', 'でした', 'ましょう', 'でしょう', 'ください', '下さい', 'ませ'];
-const PLAIN_ENDINGS = ['だ', 'である', 'だろう', 'た', 'ない', 'る'];
+/** Longer endings first within each final character, so ました is polite before its た reads as plain. */
+const ENDINGS: readonly [string, JapaneseRegister][] = [
+  ['ます', 'polite'],
+  ['です', 'polite'],
+  ['ません', 'polite'],
+  ['ました', 'polite'],
+  ['でした', 'polite'],
+  ['ましょう', 'polite'],
+  ['でしょう', 'polite'],
+  ['ください', 'polite'],
+  ['下さい', 'polite'],
+  ['ませ', 'polite'],
+  ['である', 'plain'],
+  ['だろう', 'plain'],
+  ['だ', 'plain'],
+  ['た', 'plain'],
+  ['ない', 'plain'],
+  ['る', 'plain'],
+];
+/** Every ending ends in hiragana: the endings that end in each hiragana, looked up by its offset from U+3040. */
+const ENDINGS_BY_LAST_KANA: [string, JapaneseRegister][][] = Array.from({ length: 0x60 }, () => []);
+for (const entry of ENDINGS) ENDINGS_BY_LAST_KANA[entry[0].charCodeAt(entry[0].length - 1) - 0x3040].push(entry);
 const FINAL_PARTICLES = [...'ねよかなわ'].map((particle) => particle.charCodeAt(0));
 const MAX_STRIPPED_PARTICLES = 2;
 
 export function japaneseRegister(text: string): JapaneseRegister | null {
   let polite = 0;
   let plain = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && !isSentenceEnd(text.charCodeAt(i))) continue;
-    const register = sentenceRegister(text, i);
-    if (register === 'polite') polite++;
-    else if (register === 'plain') plain++;
+  for (let from = 0; from <= text.length; ) {
+    const end = nextSentenceEnd(text, from);
+    const register = sentenceRegister(text, end);
+    polite += register === 'polite' ? 1 : 0;
+    plain += register === 'plain' ? 1 : 0;
+    from = end + 1;
   }
   if (polite > plain) return 'polite';
   return plain > polite ? 'plain' : null;
 }
 
-function isSentenceEnd(code: number): boolean {
-  return code === 0x3002 || code === 0x0a || code === 0xff01 || code === 0xff1f || code === 0xff0e || code === 0x21 || code === 0x3f || code === 0x2e;
+/** 1 for 。 ！ ？ ． ! ? . and line breaks. */
+const SENTENCE_END = new Uint8Array(0x10000);
+for (const end of '。！？．!?.\n') SENTENCE_END[end.charCodeAt(0)] = 1;
+
+/** Index of the next sentence end at or after `from`, or the text's length. */
+function nextSentenceEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && SENTENCE_END[text.charCodeAt(i)] === 0) i++;
+  return i;
 }
 
 /** Register of the sentence ending just before `end`, or null when its ending says nothing. */
 function sentenceRegister(text: string, end: number): JapaneseRegister | null {
   end = skipTrailingDecoration(text, end);
-  if (end === 0 || !isHiragana(text.charCodeAt(end - 1))) return null; // every ending above ends in hiragana: English stops here
-  for (let stripped = 0; ; stripped++) {
-    if (endsWithAny(text, end, POLITE_ENDINGS)) return 'polite';
-    if (endsWithAny(text, end, PLAIN_ENDINGS)) return 'plain';
-    if (stripped === MAX_STRIPPED_PARTICLES || end < 2 || !FINAL_PARTICLES.includes(text.charCodeAt(end - 1))) return null;
+  for (let stripped = 0; end > 0; stripped++) {
+    const last = text.charCodeAt(end - 1);
+    if (last < 0x3040 || last >= 0x30a0) return null; // not hiragana: English, numbers, a noun in kanji
+    for (const [ending, register] of ENDINGS_BY_LAST_KANA[last - 0x3040]) {
+      if (end >= ending.length && text.startsWith(ending, end - ending.length)) return register;
+    }
+    if (stripped === MAX_STRIPPED_PARTICLES || !FINAL_PARTICLES.includes(last)) return null;
     end--;
   }
+  return null;
 }
 
 function skipTrailingDecoration(text: string, end: number): number {
@@ -62,13 +93,4 @@ function skipTrailingDecoration(text: string, end: number): number {
     end--;
   }
   return end;
-}
-
-function endsWithAny(text: string, end: number, endings: readonly string[]): boolean {
-  for (const ending of endings) if (end >= ending.length && text.startsWith(ending, end - ending.length)) return true;
-  return false;
-}
-
-function isHiragana(code: number): boolean {
-  return code >= 0x3041 && code <= 0x309f;
 }

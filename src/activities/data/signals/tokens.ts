@@ -9,14 +9,16 @@ import { Script, scriptOf } from './script';
  * ("ＩＤ" = "id"). The buffer is reused: scanning allocates nothing once it has grown to the longest text.
  */
 export class TokenHashes {
-  hashes = new Uint32Array(256);
+  hashes: Uint32Array = new Uint32Array(256);
   count = 0;
   /** How many of the tokens are Japanese characters. */
   japanese = 0;
 
   scan(text: string): void {
-    this.count = 0;
-    this.japanese = 0;
+    // Locals, written back at the end: the hot loop then keeps its state in registers.
+    let hashes = this.hashes;
+    let count = 0;
+    let japanese = 0;
     let hash = FNV_OFFSET;
     let inWord = false;
     const length = text.length;
@@ -24,30 +26,34 @@ export class TokenHashes {
       const code = text.charCodeAt(i);
       const folded = WORD_CODE[code];
       if (folded !== 0) {
-        if (!inWord) hash = FNV_OFFSET;
+        hash = inWord ? fnvStep(hash, folded) : fnvStep(FNV_OFFSET, folded);
         inWord = true;
-        hash = fnvStep(hash, folded);
         continue;
       }
       if (inWord && (code === 0x27 || code === 0x2019) && i + 1 < length && WORD_CODE[text.charCodeAt(i + 1)] !== 0) continue;
-      if (inWord) this.push(fmix32(hash));
+      const japaneseLetter = JAPANESE_LETTER[code] === 1;
+      if (!inWord && !japaneseLetter) continue;
+      if (count + 2 > hashes.length) hashes = this.grow(count);
+      if (inWord) hashes[count++] = fmix32(hash);
       inWord = false;
-      const script = scriptOf(code);
-      if (script === Script.Kana || script === Script.Ideograph) {
-        this.push(fmix32(fnvStep(FNV_OFFSET, code)));
-        this.japanese++;
+      if (japaneseLetter) {
+        hashes[count++] = fmix32(fnvStep(FNV_OFFSET, code));
+        japanese++;
       }
     }
-    if (inWord) this.push(fmix32(hash));
+    if (inWord) {
+      if (count === hashes.length) hashes = this.grow(count);
+      hashes[count++] = fmix32(hash);
+    }
+    this.count = count;
+    this.japanese = japanese;
   }
 
-  private push(hash: number): void {
-    if (this.count === this.hashes.length) {
-      const grown = new Uint32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    this.hashes[this.count++] = hash;
+  private grow(used: number): Uint32Array {
+    const grown = new Uint32Array(this.hashes.length * 2);
+    grown.set(this.hashes.subarray(0, used));
+    this.hashes = grown;
+    return grown;
   }
 }
 
@@ -57,6 +63,13 @@ for (let code = 1; code < WORD_CODE.length; code++) {
   const ascii = code >= 0xff01 && code <= 0xff5e ? code - 0xfee0 : code; // full-width ASCII, as typed with a Japanese IME
   const script = scriptOf(ascii);
   if (script === Script.Latin || script === Script.Digit || script === Script.Other) WORD_CODE[code] = lowerLatin(ascii);
+}
+
+/** 1 for kana and kanji: each is a token of its own. */
+const JAPANESE_LETTER = new Uint8Array(0x10000);
+for (let code = 0; code < JAPANESE_LETTER.length; code++) {
+  const script = scriptOf(code);
+  JAPANESE_LETTER[code] = script === Script.Kana || script === Script.Ideograph ? 1 : 0;
 }
 
 function lowerLatin(code: number): number {

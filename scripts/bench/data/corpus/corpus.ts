@@ -6,7 +6,7 @@ import { JAPANESE } from './phrasebook-ja';
 import { plantPii } from './plant-pii';
 import { SeededRandom } from './random';
 import type { Lang, SupportRecord } from './support-record';
-import type { TruthLine } from './truth';
+import type { TruthLine } from '../truth';
 
 export interface CorpusOptions {
   records: number;

@@ -23,6 +23,8 @@ export interface Phrasebook {
   followUps: readonly string[];
   closings: readonly string[];
   signatures: readonly string[];
+  /** How often an answer has each optional part: Japanese answers are kept shorter. */
+  answerShape: { salutation: number; followUp: number; closing: number; signature: number };
   /** The product the exchange is about: furniture where the category needs screws, legs or a finish. */
   product: (category: Category, random: SeededRandom) => string;
   slots: Record<string, (random: SeededRandom) => string>;
@@ -40,8 +42,10 @@ function joinSentences(parts: string[], separator: string): string {
 }
 
 /**
- * One fresh exchange: a question of 1–4 sentences and an answer of 2–6, optionally under a system prompt. Most
- * questions get the answer written for them (the same index in their category); the rest a related one.
+ * One fresh exchange: a question of 1–4 sentences and an answer of 3–6, optionally under a system prompt. Most
+ * questions get the answer written for them (the same index in their category); the rest a related one. English
+ * answers always have a follow-up with a value of its own and most greet the customer by name: with the value in
+ * the main sentence, two answers built from the same templates still differ in three places or more.
  */
 export function composeRecord(book: Phrasebook, random: SeededRandom): SupportRecord {
   const category = random.pick(CATEGORIES);
@@ -73,12 +77,12 @@ export function composeRecord(book: Phrasebook, random: SeededRandom): SupportRe
     maybe(0.35, book.questionClosers),
   ]);
   const answer = sentences([
-    maybe(0.85, book.salutations),
+    maybe(book.answerShape.salutation, book.salutations),
     random.pick(book.answerOpeners),
     random.chance(0.8) ? answers[asked] : random.pick(answers),
-    maybe(0.75, book.followUps),
-    maybe(0.25, book.closings),
-    maybe(0.65, book.signatures),
+    maybe(book.answerShape.followUp, book.followUps),
+    maybe(book.answerShape.closing, book.closings),
+    maybe(book.answerShape.signature, book.signatures),
   ]);
   const messages: SupportRecord['messages'] = [];
   if (random.chance(0.4)) messages.push({ role: 'system', content: random.pick(book.systemPrompts) });
