@@ -6,9 +6,10 @@ import { TokenHashes } from './tokens';
  * N-gram sizes for test-versus-train overlap. GPT-3 (Brown et al. 2020) flagged contamination by 13-gram word
  * overlap on long benchmark documents; support answers are short (a median of a few dozen words), where a
  * 13-word window would leave most answers with one n-gram or none, so 8 words are used: still long enough that
- * a shared 8-gram is rarely chance ("please contact our support team for" is 6). Japanese has no spaces and
- * a character carries about half an English word, so it uses character 13-grams, about 5 to 6 words. Text
- * shorter than n is one n-gram: the whole text, so a short answer overlaps only with the same short answer.
+ * a shared 8-gram is rarely chance. Shared boilerplate ("If you have any other questions, please let us know")
+ * does match, which is why overlap is a share of the text's n-grams rather than a yes or no. Japanese has no
+ * spaces and a character carries about half an English word, so it uses character 13-grams, about 5 to 6 words.
+ * Text shorter than n is one n-gram, the whole text: a short answer overlaps only with the same short answer.
  */
 export const WORD_NGRAM = 8;
 export const JAPANESE_CHARACTER_NGRAM = 13;

@@ -1,6 +1,6 @@
 /**
  * FNV-1a over UTF-16 code units, finished with murmur3's fmix32. FNV-1a alone is cheap but leaves the high
- * bits poorly mixed; HyperLogLog reads the high bits and the Bloom filter the low ones, so every output bit
+ * bits poorly mixed; HyperLogLog and the Bloom filter's block choice read the high bits, so every output bit
  * must depend on every input bit.
  */
 export const FNV_OFFSET = 0x811c9dc5;

@@ -15,7 +15,7 @@ export interface LengthBounds {
  * The rule is Tukey's far-out fence on log-lengths: outside [Q1 - 3 IQR, Q3 + 3 IQR] of ln(length). Lengths
  * are skewed (many short answers, a long tail), and on the log scale a ratio counts the same at every length;
  * 3 IQR rather than 1.5 flags anomalies (a pasted email thread, an answer that is the whole FAQ), not the
- * ordinary long tail: on log-normal lengths it flags about 1 record in a million. The log-IQR is floored at
+ * ordinary long tail: on log-normal lengths it flags about 2 records in a million. The log-IQR is floored at
  * ln 2 so a corpus of near-identical lengths does not flag ordinary variation, and a group of fewer than 20
  * answers has no bounds: quartiles of a handful of records mean nothing.
  */
@@ -34,7 +34,7 @@ export class LengthOutliers {
       this.lengths = grown;
     }
     this.lengths[this.size++] = japanese ? (length | JAPANESE_FLAG) >>> 0 : length;
-    this.boundsCache.clear();
+    if (this.boundsCache.size > 0) this.boundsCache.clear();
   }
 
   /** Answers recorded so far. */

@@ -36,8 +36,8 @@ const ENDINGS: readonly [string, JapaneseRegister][] = [
   ['る', 'plain'],
 ];
 /** Every ending ends in hiragana: the endings that end in each hiragana, looked up by its offset from U+3040. */
-const ENDINGS_BY_LAST_KANA: [string, JapaneseRegister][][] = Array.from({ length: 0x60 }, () => []);
-for (const entry of ENDINGS) ENDINGS_BY_LAST_KANA[entry[0].charCodeAt(entry[0].length - 1) - 0x3040].push(entry);
+const ENDINGS_BY_LAST_HIRAGANA: [string, JapaneseRegister][][] = Array.from({ length: 0x60 }, () => []);
+for (const entry of ENDINGS) ENDINGS_BY_LAST_HIRAGANA[entry[0].charCodeAt(entry[0].length - 1) - 0x3040].push(entry);
 const FINAL_PARTICLES = [...'ねよかなわ'].map((particle) => particle.charCodeAt(0));
 const MAX_STRIPPED_PARTICLES = 2;
 
@@ -72,7 +72,7 @@ function sentenceRegister(text: string, end: number): JapaneseRegister | null {
   for (let stripped = 0; end > 0; stripped++) {
     const last = text.charCodeAt(end - 1);
     if (last < 0x3040 || last >= 0x30a0) return null; // not hiragana: English, numbers, a noun in kanji
-    for (const [ending, register] of ENDINGS_BY_LAST_KANA[last - 0x3040]) {
+    for (const [ending, register] of ENDINGS_BY_LAST_HIRAGANA[last - 0x3040]) {
       if (end >= ending.length && text.startsWith(ending, end - ending.length)) return register;
     }
     if (stripped === MAX_STRIPPED_PARTICLES || !FINAL_PARTICLES.includes(last)) return null;
