@@ -108,8 +108,13 @@ export const dataSchema = z.strictObject({
       near_duplicates: z.enum(['drop', 'keep']).default('drop'),
       /** Estimated Jaccard similarity of shingles from which two records count as near-duplicates. */
       threshold: fraction.optional(),
-      /** MinHash permutations per signature. */
-      permutations: z.int().min(16).max(1024).optional(),
+      /** MinHash bins per signature: a multiple of 32 from 32 to 1024 (default 64; 128 is a little more precise). */
+      permutations: z
+        .int()
+        .min(32)
+        .max(1024)
+        .refine((n) => n % 32 === 0, 'expected a multiple of 32')
+        .optional(),
     })
     .prefault({}),
   pii: z

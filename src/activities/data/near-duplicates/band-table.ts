@@ -14,6 +14,9 @@ export class BandTable {
   private entries = 0;
   /** Bit per id: filed in this table. Lets the table grow by re-filing ids in ascending order without sorting. */
   private members = new Uint32Array(64);
+  /** Where the last lookup's probe ended: the free slot where that key's next entry goes. */
+  private lastKey = 0;
+  private lastFreeSlot = -1;
 
   /** @param keyOf recomputes an entry's key from its stored signature, to re-file entries when the table grows. */
   constructor(private readonly keyOf: (id: number) => number) {}
@@ -33,17 +36,22 @@ export class BandTable {
     const mask = slots.length - 1;
     const tag = key >>> 24;
     let found = 0;
-    for (let slot = key & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+    let slot = key & mask;
+    for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
       const entry = slots[slot];
       if (entry >>> 24 === tag && found < into.length) into[found++] = (entry & 0xffffff) - 1;
     }
+    this.lastKey = key;
+    this.lastFreeSlot = slot;
     return found;
   }
 
-  /** Files `id` under `key`; ids must be filed in ascending order. */
+  /** Files `id` under `key`; ids must be filed in ascending order. Quickest right after `lookup(key)`. */
   insert(key: number, id: number): void {
     if (this.entries + 1 > this.slots.length * MAX_LOAD) this.grow();
-    file(this.slots, key, id);
+    if (key === this.lastKey && this.lastFreeSlot >= 0) this.slots[this.lastFreeSlot] = slotValue(key, id);
+    else file(this.slots, key, id);
+    this.lastFreeSlot = -1;
     this.entries++;
     if (id >>> 5 >= this.members.length) {
       const members = new Uint32Array(Math.max(this.members.length * 2, (id >>> 5) + 1));
@@ -56,6 +64,7 @@ export class BandTable {
   /** Doubles the table and re-files every member, in ascending id order so that each key's entries stay in order. */
   private grow(): void {
     const { members, keyOf } = this;
+    this.lastFreeSlot = -1;
     this.slots = new Uint32Array(this.slots.length * 2);
     for (let word = 0; word < members.length; word++) {
       for (let bits = members[word]; bits !== 0; bits &= bits - 1) {
@@ -70,5 +79,10 @@ function file(slots: Uint32Array, key: number, id: number): void {
   const mask = slots.length - 1;
   let slot = key & mask;
   while (slots[slot] !== 0) slot = (slot + 1) & mask;
-  slots[slot] = (key & 0xff000000) | (id + 1);
+  slots[slot] = slotValue(key, id);
+}
+
+/** The key's top 8 bits as a tag, and `id + 1` (0 marks a free slot). */
+function slotValue(key: number, id: number): number {
+  return (key & 0xff000000) | (id + 1);
 }

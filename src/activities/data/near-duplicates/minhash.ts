@@ -1,6 +1,6 @@
 import type { ShingleBuffer } from './shingles';
 
-/** Borrowing attempts per empty bin before falling back to the next filled bin; 8 suffice unless under 1 bin in 6 is filled. */
+/** Borrowing attempts per empty bin; if all land on empty bins too (texts of a handful of shingles), the next filled bin lends. */
 const PROBES = 8;
 
 /** A text's signature: one byte per bin, and a bit per bin that no shingle reached (bin i: bit i % 32 of word i / 32). */
@@ -42,7 +42,7 @@ export class OnePermutationMinHash {
     this.borrowFrom = borrowSequences(bins);
   }
 
-  /** Writes the signature of `shingles` into `into`. */
+  /** Writes the signature of `shingles` into `into` (`bins` is a multiple of 32: whole mask words). */
   sketch(shingles: ShingleBuffer, into: Signature): void {
     const { bins, minima, filled } = this;
     const { values, emptyBins } = into;

@@ -7,12 +7,11 @@ import { astralClass, foldUnicode, HIGH_SURROGATE, IGNORED, SEPARATOR, UNSPACED,
  * Shingles are every word (unigram) and every pair of adjacent tokens (bigram), where a token is a word or, in
  * scripts without spaces, one character (see normalise.ts); a mixed text ("iPhone 15の画面") simply has both kinds.
  * - Bigrams keep word order, so texts that merely share vocabulary stay apart.
- * - Word unigrams make an edit cheap: substituting one word of a 30-word answer changes 2 of ~29 bigrams but
- *   only 1 of ~30 unigrams, so two substituted words still leave Jaccard near 0.75 instead of 0.65 with bigrams alone
- *   (0.65 with word trigrams: too close to answers that share a boilerplate sentence).
+ * - Word unigrams make an edit cheaper: two words substituted in a 30-word answer leave Jaccard 0.82, against 0.76
+ *   with bigrams alone and 0.65 with word trigrams (too close to answers that only share boilerplate sentences).
  * - Lone characters of unspaced scripts are not shingles: の, に, ま are in every Japanese text. A Japanese
  *   character bigram carries about what one English word does; three characters changed in a 60-character
- *   answer still leave Jaccard near 0.8 (trigrams would fall to 0.7).
+ *   answer leave Jaccard 0.82 (character trigrams: 0.73).
  */
 export class ShingleBuffer {
   hashes = new Int32Array(512);

@@ -8,20 +8,22 @@ const CHUNK_BITS = 14;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
 
 /**
- * The signatures of all indexed texts, no object per text: typed-array chunks of CHUNK_SIZE signatures, each
- * `bins` bytes of values and `bins / 32` words of empty-bin mask. `bins` is a multiple of 32, so that
- * signatures are compared 32 bins (one mask word, eight value words) at a time.
+ * The signatures of all indexed texts, no object per text: typed-array chunks of CHUNK_SIZE records, each the
+ * `bins` value bytes followed by the `bins / 32` words of empty-bin mask, so that a comparison touches one place.
+ * `bins` is a multiple of 32, so that signatures are compared 32 bins (eight value words, one mask word) at a time.
  */
 export class SignatureStore {
   private readonly maskWords: number;
-  private readonly valueChunks: Uint8Array[] = [];
-  /** The same bytes as valueChunks, four bins per word. */
+  /** Words per record: values, then mask. */
+  private readonly recordWords: number;
   private readonly wordChunks: Uint32Array[] = [];
-  private readonly maskChunks: Uint32Array[] = [];
+  /** The same memory as wordChunks, byte by byte. */
+  private readonly byteChunks: Uint8Array[] = [];
   private count = 0;
 
   constructor(readonly bins: number) {
     this.maskWords = bins >>> 5;
+    this.recordWords = (bins >>> 2) + this.maskWords;
   }
 
   /** Number of signatures stored. */
@@ -30,37 +32,36 @@ export class SignatureStore {
   }
 
   get bytes(): number {
-    return this.valueChunks.length * CHUNK_SIZE * (this.bins + this.maskWords * 4);
+    return this.wordChunks.length * CHUNK_SIZE * this.recordWords * 4;
   }
 
   /** Stores `signature` as the next id. */
   append(signature: Signature): void {
     const chunk = this.count >>> CHUNK_BITS;
-    if (chunk === this.valueChunks.length) {
-      const values = new Uint8Array(CHUNK_SIZE * this.bins);
-      this.valueChunks.push(values);
-      this.wordChunks.push(new Uint32Array(values.buffer));
-      this.maskChunks.push(new Uint32Array(CHUNK_SIZE * this.maskWords));
+    if (chunk === this.wordChunks.length) {
+      const words = new Uint32Array(CHUNK_SIZE * this.recordWords);
+      this.wordChunks.push(words);
+      this.byteChunks.push(new Uint8Array(words.buffer));
     }
-    const slot = this.count & (CHUNK_SIZE - 1);
     // Word by word: for 72 bytes a loop is quicker than TypedArray.set.
     const words = this.wordChunks[chunk];
-    for (let word = 0, at = slot * this.maskWords * 8; word < this.maskWords * 8; word++) words[at + word] = signature.words[word];
-    const masks = this.maskChunks[chunk];
-    for (let word = 0; word < this.maskWords; word++) masks[slot * this.maskWords + word] = signature.emptyBins[word];
+    const valueWords = this.bins >>> 2;
+    const at = (this.count & (CHUNK_SIZE - 1)) * this.recordWords;
+    for (let word = 0; word < valueWords; word++) words[at + word] = signature.words[word];
+    for (let word = 0; word < this.maskWords; word++) words[at + valueWords + word] = signature.emptyBins[word];
     this.count++;
   }
 
   /** Key of a band of stored signature `id` (see bandKey). */
   storedBandKey(id: number, first: number, length: number): number {
-    return bandKey(this.valueChunks[id >>> CHUNK_BITS], (id & (CHUNK_SIZE - 1)) * this.bins, first, length);
+    return bandKey(this.byteChunks[id >>> CHUNK_BITS], (id & (CHUNK_SIZE - 1)) * this.recordWords * 4, first, length);
   }
 
   /** Whether stored signature `id` and `signature` agree on the band of `length` bins from `first`. */
   bandEquals(id: number, signature: Signature, first: number, length: number): boolean {
-    const values = this.valueChunks[id >>> CHUNK_BITS];
-    const start = (id & (CHUNK_SIZE - 1)) * this.bins;
-    for (let i = first; i < first + length; i++) if (values[start + i] !== signature.values[i]) return false;
+    const bytes = this.byteChunks[id >>> CHUNK_BITS];
+    const start = (id & (CHUNK_SIZE - 1)) * this.recordWords * 4;
+    for (let i = first; i < first + length; i++) if (bytes[start + i] !== signature.values[i]) return false;
     return true;
   }
 
@@ -72,21 +73,20 @@ export class SignatureStore {
   estimatedJaccard(id: number, signature: Signature): number {
     const { maskWords } = this;
     const words = this.wordChunks[id >>> CHUNK_BITS];
-    const masks = this.maskChunks[id >>> CHUNK_BITS];
-    const slot = id & (CHUNK_SIZE - 1);
-    const queryWords = signature.words;
+    const at = (id & (CHUNK_SIZE - 1)) * this.recordWords;
+    const maskAt = at + (this.bins >>> 2);
     let filledInEither = 0;
     let filledInBoth = 0;
     let agreeing = 0;
     for (let block = 0; block < maskWords; block++) {
-      const emptyA = masks[slot * maskWords + block];
+      const emptyA = words[maskAt + block];
       const emptyB = signature.emptyBins[block];
       const both = ~(emptyA | emptyB);
       filledInEither += 32 - bitCount(emptyA & emptyB);
       filledInBoth += bitCount(both);
       let agree = 0;
-      for (let word = 0, at = (slot * maskWords + block) * 8; word < 8; word++) {
-        const x = words[at + word] ^ queryWords[block * 8 + word];
+      for (let word = 0; word < 8; word++) {
+        const x = words[at + block * 8 + word] ^ signature.words[block * 8 + word];
         const zeroBytes = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
         agree |= ((Math.imul(zeroBytes >>> 7, 0x204081) >>> 21) & 0xf) << (word * 4);
       }
