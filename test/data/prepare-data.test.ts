@@ -56,9 +56,9 @@ describe('prepareData', () => {
         collected: 34,
         kept: 34,
         redacted: 1,
-        train: 26,
-        validation: 5,
-        test: 3,
+        train: 27,
+        validation: 3,
+        test: 4,
         dropped: { low_satisfaction: 3, incomplete: 0, duplicate: 0, near_duplicate: 0, superseded: 0, skipped: 0 },
       });
       assert.equal(result.scores.completeness, 1);
@@ -69,7 +69,7 @@ describe('prepareData', () => {
 
     it('stores the splits as JSONL of canonical records that start with the system prompt', async () => {
       const splits = { train: await readSplit(result.train), validation: await readSplit(result.validation), test: await readSplit(result.test) };
-      assert.deepEqual([splits.train.length, splits.validation.length, splits.test.length], [26, 5, 3]);
+      assert.deepEqual([splits.train.length, splits.validation.length, splits.test.length], [27, 3, 4]);
       assert.equal(result.train.mediaType, 'application/jsonl');
       for (const record of [...splits.train, ...splits.validation, ...splits.test]) {
         assert.match(record.id, /^[0-9a-f]{16}$/);

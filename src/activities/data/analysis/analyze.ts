@@ -1,9 +1,9 @@
 import type { PipelineSpec } from '../../../spec/schema';
-import { NearDuplicateIndex } from '../near-duplicates';
+import { exactKeyPair, NearDuplicateIndex } from '../near-duplicates';
 import { createPiiRedactor } from '../pii';
 import type { ProblemList } from '../problems';
 import type { Progress } from '../progress';
-import { answerOf, incompleteReason, normaliseText, questionOf } from '../records';
+import { answerOf, incompleteReason, questionOf } from '../records';
 import type { SourceInputs } from '../inputs';
 import { streamItems, type InputIndex } from '../record-stream';
 import { japaneseRegister } from '../signals/register';
@@ -12,7 +12,6 @@ import { placeholderText, truncatedText } from '../signals/accuracy-rules';
 import { formatViolations } from '../signals/format-rules';
 import { DistinctNgrams } from '../signals/diversity';
 import { LengthOutliers } from '../signals/length-outliers';
-import { hash64 } from './hash64';
 import { KeyMap } from './key-map';
 import { contextOf, dedupTextOf } from './record-text';
 import { LANGUAGES, RecordTable, REGISTERS, STATUS } from './record-table';
@@ -92,9 +91,11 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     }
     const context = contextOf(record);
     const answer = answerOf(record);
-    const normalisedContext = normaliseText(context);
-    const normalisedAnswer = normaliseText(answer);
-    const [exactHi, exactLo] = hash64(`${normalisedContext}\u0000${normalisedAnswer}`);
+    // Keys of the normalised texts (case, width, punctuation and spacing do not count), hashed without copies.
+    const [contextHi, contextLo] = exactKeyPair(context);
+    const [answerH, answerL] = exactKeyPair(answer);
+    const exactHi = (Math.imul(contextHi ^ 0x5bd1e995, 0x01000193) ^ answerH) >>> 0;
+    const exactLo = (Math.imul(contextLo ^ 0x27d4eb2f, 0x01000193) ^ answerL) >>> 0;
     const copyOf = exact.get(exactHi, exactLo);
     if (copyOf !== -1) {
       table.setStatus(r, 'duplicate', copyOf);
@@ -120,8 +121,6 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     }
 
     // The same context with another answer: the expert's answer wins; otherwise both are flagged.
-    const [contextHi, contextLo] = hash64(normalisedContext);
-    const [answerH, answerL] = hash64(normalisedAnswer);
     answerHi.set(r, answerH);
     answerLo.set(r, answerL);
     const earlier = contexts.get(contextHi, contextLo);
@@ -146,7 +145,7 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     }
     // A dialog's records share its opening question; later ones hold earlier answers, so they stay in one split.
     const opening = questionOf(record);
-    const [openHi, openLo] = opening === context ? [contextHi, contextLo] : hash64(normaliseText(opening));
+    const [openHi, openLo] = opening === context ? [contextHi, contextLo] : exactKeyPair(opening);
     openingHi.set(r, openHi);
     openingLo.set(r, openLo);
     const firstWithOpening = openings.get(openHi, openLo);

@@ -9,6 +9,12 @@ const scratch = new UnitBuffer();
  * is about 3 in 100 million (n² / 2^65).
  */
 export function exactKey(text: string): bigint {
+  const [high, low] = exactKeyPair(text);
+  return (BigInt(high) << 32n) | BigInt(low);
+}
+
+/** The same key as two unsigned 32-bit halves, without allocating a BigInt (the data phase takes several per record). */
+export function exactKeyPair(text: string): [number, number] {
   writeNormalised(text, scratch);
   const { units, length } = scratch;
   let fnv = FNV_OFFSET;
@@ -19,7 +25,5 @@ export function exactKey(text: string): bigint {
     murmur = Math.imul(murmur ^ Math.imul(unit, 0xcc9e2d51), 0x1b873593);
     murmur = (murmur << 13) | (murmur >>> 19);
   }
-  const high = fmix32(fnv ^ length) >>> 0;
-  const low = fmix32(murmur ^ length) >>> 0;
-  return (BigInt(high) << 32n) | BigInt(low);
+  return [fmix32(fnv ^ length) >>> 0, fmix32(murmur ^ length) >>> 0];
 }

@@ -4,7 +4,7 @@ import { collectShingles, ShingleBuffer } from './shingles';
 import { bandKey, SignatureStore } from './signatures';
 
 export { normaliseForDedup } from './normalise';
-export { exactKey } from './exact-key';
+export { exactKey, exactKeyPair } from './exact-key';
 
 export interface NearDuplicateOptions {
   /** Estimated Jaccard similarity of the shingle sets (see shingles.ts) from which two texts are near-duplicates. */

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { contextOf } from '../analysis/record-text';
 import { answerOf, type CanonicalRecord } from '../records';
 import type { NgramBloom } from '../signals/contamination';
 
@@ -18,7 +17,7 @@ export interface ContaminationReport {
   examples: { file: string; line: number; overlap: number }[];
 }
 
-/** N-gram overlap of each test example with the training split (the test file is read back; it is the smallest split). */
+/** N-gram overlap of each test answer with the training answers (the test file is read back; it is the smallest split). */
 export async function measureContamination(testFile: string, trainNgrams: NgramBloom): Promise<ContaminationReport> {
   let tested = 0;
   let contaminated = 0;
@@ -27,7 +26,7 @@ export async function measureContamination(testFile: string, trainNgrams: NgramB
   for await (const line of readline.createInterface({ input: fs.createReadStream(testFile), crlfDelay: Infinity })) {
     if (line === '') continue;
     const record = JSON.parse(line) as CanonicalRecord;
-    const overlap = trainNgrams.overlap(`${contextOf(record)}\n${answerOf(record)}`);
+    const overlap = trainNgrams.overlap(answerOf(record));
     tested += 1;
     total += overlap;
     if (overlap >= CONTAMINATED_OVERLAP) contaminated += 1;
