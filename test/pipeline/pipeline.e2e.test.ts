@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { readIndex } from '../../src/activities/deployment/registry';
-import { openArtifactStore } from '../../src/artifacts/store';
+import { openArtifactStore, type ArtifactRef } from '../../src/artifacts/store';
 import { taskQueues } from '../../src/config/queues';
 import { PipelineName, PipelinePhase } from '../../src/pipeline/search-attributes';
 import type { PipelineInput } from '../../src/pipeline/types';
@@ -70,12 +70,16 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     const registered = index.versions.find((v) => v.version === result.modelVersion?.version);
     assert.equal(registered?.stage, 'production');
     assert.ok(await store.exists(result.modelVersion!.model));
-    const entry = await store.getJson<{ lineage: { data: { train: { sha256: string } }; gate: { passed: boolean } } }>(result.modelVersion!.entry);
+    const entry = await store.getJson<{ lineage: { data: { train: { sha256: string }; report: ArtifactRef }; gate: { passed: boolean } } }>(result.modelVersion!.entry);
     assert.equal(entry.lineage.gate.passed, true);
     assert.ok(entry.lineage.data.train.sha256.length === 64);
 
     const status = await handle.query(statusQuery);
     assert.equal(status.phase, 'done');
+    assert.equal(status.metrics.data_completeness, 1, 'the data scores are in the status query');
+    assert.ok(status.metrics.data_distinct_2! > 0);
+    const dataReport = await store.getJson<{ kind: string; passed: boolean }>(entry.lineage.data.report);
+    assert.deepEqual([dataReport.kind, dataReport.passed], ['tempered.data-report/v2', true]);
     assert.deepEqual(status.progress, { completed: 6, total: 6 });
     assert.ok(status.phases.every((p) => p.state === 'completed'));
     const description = await handle.describe();
