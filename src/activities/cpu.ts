@@ -1,3 +1,4 @@
 /** Activities of the cpu queue: data preparation and evaluation. */
 export { prepareData } from './data/prepare-data';
+export { measureTokenLengths } from './data/token-lengths';
 export { evaluateModel } from './evaluation/evaluate-model';

@@ -87,6 +87,18 @@ export interface PreparedData {
   cached: boolean;
 }
 
+/** Record lengths in the base model's tokens (chat template applied), against `data.max_length`. */
+export interface TokenLengths {
+  records: number;
+  maxLength: number;
+  /** Records longer than maxLength: the trainer cuts them short. */
+  truncated: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
 /** What one model scored on the test split. */
 export interface EvaluationResult {
   model: 'base' | 'fine-tuned';

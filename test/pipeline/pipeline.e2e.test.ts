@@ -78,6 +78,9 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     assert.equal(status.phase, 'done');
     assert.equal(status.metrics.data_completeness, 1, 'the data scores are in the status query');
     assert.ok(status.metrics.data_distinct_2! > 0);
+    assert.ok(status.metrics.data_tokens_p95! > 10, 'lengths in the base model\'s tokens');
+    const dataPhaseSummary = status.phases.find((p) => p.name === 'data')!.summary;
+    assert.equal(typeof dataPhaseSummary.truncated, 'number');
     const dataReport = await store.getJson<{ kind: string; passed: boolean }>(entry.lineage.data.report);
     assert.deepEqual([dataReport.kind, dataReport.passed], ['tempered.data-report/v2', true]);
     assert.deepEqual(status.progress, { completed: 6, total: 6 });

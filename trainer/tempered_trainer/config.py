@@ -67,6 +67,15 @@ class TrainConfig(ModelConfig):
 
 
 @dataclass
+class TokenStatsConfig(ModelConfig):
+    """The `token-stats` command: chat-templated token lengths of JSONL records against max_length."""
+
+    files: list[str] = field(default_factory=list, metadata={"help": "JSONL files of canonical records (the splits)."})
+    max_length: int = field(default=512, metadata={"help": "Tokens the trainer keeps per example."})
+    seed: int = field(default=42, metadata={"help": "Seed of tiny: models (their tokenizer is built from it)."})
+
+
+@dataclass
 class EvalConfig(ModelConfig):
     """The `evaluate` command: loss/perplexity on test_file plus greedy predictions."""
 
@@ -222,6 +231,18 @@ def _check_qlora(cfg: TrainConfig) -> None:
         "method: qlora needs the bitsandbytes package, which is not installed; use lora or full",
     )
     _require(cfg.gguf_file is None, "gguf_file: qlora cannot quantise a GGUF base; use lora or full")
+
+
+def parse_token_stats_config(data: dict) -> TokenStatsConfig:
+    cfg: TokenStatsConfig = _from_dict(TokenStatsConfig, data)
+    _require(len(cfg.files) > 0, "files: expected at least one JSONL file")
+    for i, path in enumerate(cfg.files):
+        _require_file(path, f"files.{i}")
+    _require(cfg.max_length >= 8, f"max_length: expected an integer >= 8, got {cfg.max_length}")
+    from .models import check_base_model  # noqa: PLC0415
+
+    check_base_model(cfg.base_model, cfg.gguf_file)
+    return cfg
 
 
 def parse_eval_config(data: dict) -> EvalConfig:

@@ -14,7 +14,7 @@ export interface TrainerEvent {
 }
 
 export interface TrainerRun {
-  command: 'train' | 'evaluate' | 'inspect-model';
+  command: 'train' | 'evaluate' | 'inspect-model' | 'token-stats';
   config: Record<string, unknown>;
   /** The config file and any scratch files go here. */
   workDir: string;

@@ -8,7 +8,7 @@ import type { PipelineTracker } from '../status';
  * GPU time is spent.
  */
 export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, plan: Plan): Promise<PreparedData> {
-  const { prepareData } = cpuActivities(pipeline.queues);
+  const { prepareData, measureTokenLengths } = cpuActivities(pipeline.queues);
   return tracker.phase('data', async (summary) => {
     const data = await prepareData({ spec: pipeline.spec, baseDir: pipeline.baseDir });
     Object.assign(summary, {
@@ -33,6 +33,15 @@ export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipe
       data_category_balance: data.scores.category_balance,
       ...(data.scores.contamination !== null ? { data_contamination: data.scores.contamination } : {}),
     });
+    // Lengths in the base model's own tokens: what the trainer will cut at data.max_length.
+    const tokens = await measureTokenLengths({ spec: pipeline.spec, splits: [data.train, data.validation, data.test] });
+    Object.assign(summary, { tokensP95: tokens.p95, truncated: tokens.truncated });
+    Object.assign(tracker.status.metrics, { data_tokens_p95: tokens.p95, data_truncated: tokens.truncated });
+    if (tokens.truncated > 0) {
+      tracker.status.warnings.push(
+        `${tokens.truncated} of ${tokens.records} examples are longer than data.max_length ${tokens.maxLength} tokens (longest ${tokens.max}); training cuts them short`,
+      );
+    }
     if (data.counts.kept < plan.minimumExamples) {
       tracker.status.warnings.push(
         `dataset has ${data.counts.kept} examples; the guideline for ${pipeline.spec.training.method} is ${plan.minimumExamples}+`,
