@@ -194,7 +194,7 @@ describe('near-duplicates', () => {
       assert.throws(() => new NearDuplicateIndex({ permutations: 64, bands: 65 }), /bands must be an integer from 1 to permutations \(64\)/);
     });
 
-    it('holds under 300 bytes per text for 50,000 distinct texts', function () {
+    it('holds under 400 bytes per text for 50,000 distinct texts', function () {
       this.timeout(20_000);
       const random = seededRandom(5);
       const index = new NearDuplicateIndex();
@@ -202,13 +202,13 @@ describe('near-duplicates', () => {
       for (let i = 0; i < 50_000; i++) {
         index.add(`${english.answer(random)} ${Array.from({ length: 8 }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(' ')} ${i}`);
       }
-      assert.ok(index.bytes / index.size < 300, `${(index.bytes / index.size).toFixed(0)} bytes per text`);
+      assert.ok(index.bytes / index.size < 400, `${(index.bytes / index.size).toFixed(0)} bytes per text`);
     });
   });
 
   describe('recall and precision on generated support answers, at the default settings', () => {
     it(`uses threshold ${NEAR_DUPLICATE_DEFAULTS.threshold}, ${NEAR_DUPLICATE_DEFAULTS.permutations} permutations, ${NEAR_DUPLICATE_DEFAULTS.bands} bands`, () => {
-      assert.deepEqual(NEAR_DUPLICATE_DEFAULTS, { threshold: 0.65, permutations: 64, bands: 16 });
+      assert.deepEqual(NEAR_DUPLICATE_DEFAULTS, { threshold: 0.75, permutations: 128, bands: 32 });
     });
 
     for (const [name, language, seed] of [

@@ -1,6 +1,7 @@
 """The data-phase benchmark's reference: deduplication and PII detection as people write them in Python today.
 
-- Exact duplicates: a hash of the normalised conversation (lower case, punctuation stripped, single spaces).
+- Exact duplicates: a hash of the normalised conversation (lower case, punctuation stripped, single spaces; no
+  Unicode folding, as usually written, so a copy in full-width characters counts as different).
 - Near duplicates: datasketch MinHashLSH, 128 permutations, threshold 0.8, over word 3-shingles of the normalised
   answer; the first record of a group is kept. All MinHash objects share one set of permutations (datasketch's
   `permutations=` argument), the usual speed-up: building them per record would triple the run time.

@@ -75,8 +75,8 @@ function table(records: number, corpus: string, tempered: Side | undefined, refe
     `data-phase benchmark: ${integer(records)} records in ${corpus}`,
     `planted: ${planted.exact} exact (${planted.exact_ja} Japanese), ${planted.near} near (${planted.near_ja} Japanese), ${planted.pii} lines with PII`,
     '',
-    `${''.padEnd(36)}${'Tempered'.padStart(16)}${'reference'.padStart(18)}`,
-    ...rows.map(([label, pick]) => `${label.padEnd(36)}${cell(tempered, pick).padStart(16)}${cell(reference, pick).padStart(18)}`),
+    `${''.padEnd(36)}${'Tempered'.padStart(24)}${'reference'.padStart(24)}`,
+    ...rows.map(([label, pick]) => `${label.padEnd(36)}${cell(tempered, pick).padStart(24)}${cell(reference, pick).padStart(24)}`),
     '',
     'reference: Python, datasketch MinHashLSH (128 permutations, threshold 0.8, word 3-shingles of the answer) + regular expressions',
   ];

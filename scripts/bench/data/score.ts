@@ -55,7 +55,8 @@ async function readAudit(file: string): Promise<AuditFindings> {
 async function languagesOf(corpus: string, wanted: Set<number>): Promise<Map<number, Lang>> {
   const languages = new Map<number, Lang>();
   if (wanted.size === 0) return languages;
-  const last = Math.max(...wanted);
+  let last = 0;
+  for (const line of wanted) last = Math.max(last, line);
   for await (const [n, text] of linesOf(corpus)) {
     if (wanted.has(n)) languages.set(n, /[\u3040-\u30ff]/.test(text) ? 'ja' : 'en');
     if (n >= last) break;

@@ -23,7 +23,7 @@ export interface Phrasebook {
   followUps: readonly string[];
   closings: readonly string[];
   signatures: readonly string[];
-  /** How often an answer has each optional part: Japanese answers are kept shorter. */
+  /** How often an answer has each optional part. */
   answerShape: { salutation: number; followUp: number; closing: number; signature: number };
   /** The product the exchange is about: furniture where the category needs screws, legs or a finish. */
   product: (category: Category, random: SeededRandom) => string;
@@ -43,9 +43,9 @@ function joinSentences(parts: string[], separator: string): string {
 
 /**
  * One fresh exchange: a question of 1–4 sentences and an answer of 3–6, optionally under a system prompt. Most
- * questions get the answer written for them (the same index in their category); the rest a related one. English
- * answers always have a follow-up with a value of its own and most greet the customer by name: with the value in
- * the main sentence, two answers built from the same templates still differ in three places or more.
+ * questions get the answer written for them (the same index in their category); the rest a related one. Answers
+ * always have a follow-up with a value of its own and most greet the customer by name: with the values in the
+ * main sentence, two answers built from the same templates still differ in three places or more.
  */
 export function composeRecord(book: Phrasebook, random: SeededRandom): SupportRecord {
   const category = random.pick(CATEGORIES);
@@ -73,7 +73,7 @@ export function composeRecord(book: Phrasebook, random: SeededRandom): SupportRe
   const question = sentences([
     maybe(0.6, book.questionOpeners),
     questions[asked],
-    maybe(0.45, book.questionContexts),
+    maybe(0.6, book.questionContexts),
     maybe(0.35, book.questionClosers),
   ]);
   const answer = sentences([

@@ -19,17 +19,16 @@ export interface NearDuplicateOptions {
 }
 
 /**
- * Chosen on generated support answers (test/data/near-duplicates-corpus.ts):
- * - threshold 0.65: two words substituted or added in a 25–40-word answer leave Jaccard 0.7–0.9 (1st percentile
- *   0.77), two to eight characters changed in a 40–80-character Japanese answer 0.67–0.9 (1st percentile 0.74);
- *   answers sharing greeting, closing and one of two sentences of substance reach 0.5–0.65. The estimate's
- *   standard deviation is about 0.04, so 0.65 keeps both recall and precision above 0.99 there.
- * - 64 bins: short answers have 40–80 shingles, and the empty-bin mask makes their estimate almost exact where
- *   bins outnumber shingles; 128 bins halve the error on long texts but cost 72 more bytes per text.
- * - 16 bands of 4 bins: a pair at Jaccard 0.7 agrees in some band with probability 0.99, one at 0.3 in only 1 of 8,
- *   so few unrelated candidates need verifying; 4 one-byte bins make a 32-bit key.
+ * Chosen on generated support answers (test/data/near-duplicates.test.ts) and on the 1M-record benchmark corpus
+ * (`npm run bench:data`), whose answers come from shared templates:
+ * - threshold 0.75: two words substituted or added in a 25–40-word answer leave Jaccard 0.77–0.9, a few characters
+ *   changed in a Japanese answer 0.74–0.9, while answers written from one template with different details reach
+ *   0.5–0.7. At 0.65 the benchmark's precision was 0.45; at 0.75 with 128 bins it is 0.99 at full recall.
+ * - 128 bins: the estimate's standard deviation falls to about 0.03, which is what keeps template siblings at
+ *   0.68 below 0.75; 64 bins let too many of them through. It costs about 360 bytes per text.
+ * - 32 bands of 4 bins: a pair at Jaccard 0.75 agrees in some band with probability above 0.999.
  */
-export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.65, permutations: 64, bands: 16 };
+export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.75, permutations: 128, bands: 32 };
 
 /**
  * How many mutually dissimilar texts one bucket keeps. A band key shared by more texts that are not near-duplicates
