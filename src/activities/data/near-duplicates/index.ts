@@ -21,14 +21,14 @@ export interface NearDuplicateOptions {
 /**
  * Chosen on generated support answers (test/data/near-duplicates.test.ts) and on the 1M-record benchmark corpus
  * (`npm run bench:data`), whose answers come from shared templates:
- * - threshold 0.75: two words substituted or added in a 25–40-word answer leave Jaccard 0.77–0.9, a few characters
- *   changed in a Japanese answer 0.74–0.9, while answers written from one template with different details reach
- *   0.5–0.7. At 0.65 the benchmark's precision was 0.45; at 0.75 with 128 bins it is 0.99 at full recall.
- * - 128 bins: the estimate's standard deviation falls to about 0.03, which is what keeps template siblings at
- *   0.68 below 0.75; 64 bins let too many of them through. It costs about 360 bytes per text.
- * - 32 bands of 4 bins: a pair at Jaccard 0.75 agrees in some band with probability above 0.999.
+ * - threshold 0.78: two words substituted or added in a 25–40-word answer leave Jaccard 0.8–0.9, a few characters
+ *   changed in a Japanese answer 0.78–0.9, while answers written from one template with different details reach
+ *   0.5–0.7. At 0.65 the benchmark's precision was 0.45 (its template siblings were dropped as copies).
+ * - 128 bins: the estimate's standard deviation falls to about 0.03, which is what keeps template siblings near
+ *   0.7 below the threshold; 64 bins let too many of them through. It costs about 360 bytes per text.
+ * - 32 bands of 4 bins: a pair at Jaccard 0.78 agrees in some band with probability above 0.999.
  */
-export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.75, permutations: 128, bands: 32 };
+export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { threshold: 0.78, permutations: 128, bands: 32 };
 
 /**
  * How many mutually dissimilar texts one bucket keeps. A band key shared by more texts that are not near-duplicates
