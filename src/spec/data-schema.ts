@@ -43,7 +43,7 @@ const shareGptJsonlSource = z.strictObject({ type: z.literal('sharegpt_jsonl'), 
 export const DATA_SOURCE_TYPES = ['faq_csv', 'chat_logs', 'chat_jsonl', 'instruction_jsonl', 'sharegpt_jsonl'] as const;
 
 export const dataSourceSchema = z.discriminatedUnion('type', [faqCsvSource, chatLogsSource, chatJsonlSource, instructionJsonlSource, shareGptJsonlSource], {
-  error: `expected a source with type ${DATA_SOURCE_TYPES.join(', ')}`,
+  error: `expected a source with type ${DATA_SOURCE_TYPES.slice(0, -1).join(', ')} or ${DATA_SOURCE_TYPES.at(-1)}`,
 });
 
 const customPiiPattern = z.strictObject({

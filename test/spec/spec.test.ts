@@ -53,7 +53,7 @@ describe('pipeline spec', () => {
         '6:15 requirements.success_metrics.accuracy: expected a comparison such as ">= 0.90", got "about ninety percent"',
         '11:11 training.epochs: Too small: expected number to be >0',
         '12:3 training.methd: unknown field; check its spelling against the spec reference',
-        '15:13 data.sources.0.type: expected a source with type faq_csv, chat_logs, chat_jsonl or instruction_jsonl',
+        '15:13 data.sources.0.type: expected a source with type faq_csv, chat_logs, chat_jsonl, instruction_jsonl or sharegpt_jsonl',
         '17:10 data.split: expected train + validation + test = 1, got 0.9',
       ],
     );
