@@ -10,6 +10,7 @@ import { categoryBalance, DistinctNgrams } from '../../src/activities/data/signa
 import { formatViolations, type FormatRules } from '../../src/activities/data/signals/format-rules';
 import { detectLanguage, languageMismatch } from '../../src/activities/data/signals/language';
 import { LengthOutliers } from '../../src/activities/data/signals/length-outliers';
+import { seededRandom } from '../../test/support/seeded-random';
 
 interface SupportRecord {
   question: string;
@@ -139,16 +140,6 @@ function microseconds(started: bigint, count: number): number {
   return Number(process.hrtime.bigint() - started) / 1e3 / count;
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function main(): void {
   const count = Number(process.argv[2] ?? 200_000);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,22 +7,10 @@ import { approverKeys } from '../../src/config/approvers';
 import { useTestApprovers, type TestApprover } from '../support/approvers';
 import { tinySpecFile as tinySpec, useTestCatalogue } from '../support/catalogue';
 import { startTemporal } from '../support/temporal';
+import { lastJsonLine, tempered } from '../support/cli';
 
-const cli = path.resolve(__dirname, '..', '..', '..', 'bin', 'tempered.js');
 
-function tempered(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
-const lastJsonLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 
 describe('tempered CLI', function () {
   this.timeout(240_000);

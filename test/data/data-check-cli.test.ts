@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/config/paths';
 import { useTempDir, writeLines } from './helpers';
+import { lastJsonLine, tempered } from '../support/cli';
 
-const cli = path.join(projectRoot, 'bin', 'tempered.js');
 const japaneseFaq = path.join(projectRoot, 'test', 'fixtures', 'data', 'faq-ja.csv');
 
-function tempered(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 const readAudit = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('tempered data check', function () {
@@ -31,7 +18,7 @@ describe('tempered data check', function () {
     const audit = path.join(tempDir(), 'audit.jsonl');
     const { code, stdout, stderr } = await tempered(['data', 'check', japaneseFaq, '--audit', audit, '--json']);
     assert.equal(code, 1, stderr); // 11 records kept, below the default min_examples of 20
-    const summary = lastJson(stdout);
+    const summary = lastJsonLine(stdout);
     assert.deepEqual(summary.counts, { collected: 12, kept: 11, dropped: 1, redacted: 1, train: summary.counts.train, validation: summary.counts.validation, test: summary.counts.test });
     assert.equal(summary.counts.train + summary.counts.validation + summary.counts.test, 11);
     assert.deepEqual(
@@ -68,9 +55,9 @@ describe('tempered data check', function () {
     );
     const bySpec = await tempered(['data', 'check', spec, '--json']);
     assert.equal(bySpec.code, 0, bySpec.stdout + bySpec.stderr);
-    assert.equal(lastJson(bySpec.stdout).counts.kept, 12);
+    assert.equal(lastJsonLine(bySpec.stdout).counts.kept, 12);
     const byFiles = await tempered(['data', 'check', ...['alpaca.jsonl', 'sharegpt.jsonl', 'chat.jsonl'].map((f) => path.join(dir, f)), '--json']);
-    assert.equal(lastJson(byFiles.stdout).counts.collected, 12, 'the format of each file was recognised');
+    assert.equal(lastJsonLine(byFiles.stdout).counts.collected, 12, 'the format of each file was recognised');
   });
 
   it('exits 2 on bad input, listing each problem with its file and line', async () => {
@@ -78,7 +65,7 @@ describe('tempered data check', function () {
     writeLines(dir, 'chat.jsonl', ['{"messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A."}]}', '{"messages": [']);
     const { code, stdout } = await tempered(['data', 'check', path.join(dir, 'chat.jsonl'), '--json']);
     assert.equal(code, 2);
-    const summary = lastJson(stdout);
+    const summary = lastJsonLine(stdout);
     assert.equal(summary.ok, false);
     assert.deepEqual(summary.problems.map((p: { line: number }) => p.line), [2]);
     const human = await tempered(['data', 'check', path.join(dir, 'chat.jsonl')]);

@@ -5,20 +5,11 @@
  * topic, with products, carriers, amounts and dates filled in. Everything is seeded, so runs are reproducible.
  */
 import { normaliseForDedup } from '../../src/activities/data/near-duplicates';
+import type { Random } from '../support/seeded-random';
 
-export type Random = () => number;
+export { seededRandom, type Random } from '../support/seeded-random';
 
-/** mulberry32: a small, fast, seeded generator. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 export function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { checkCustomPiiPattern, createPiiRedactor, PII_PLACEHOLDERS } from '../../src/activities/data/pii';
+import { seededRandom } from '../support/seeded-random';
 
 const redact = createPiiRedactor();
 
@@ -193,10 +194,6 @@ describe('PII redaction', () => {
 
 type Random = () => number;
 
-function seededRandom(seed: number): Random {
-  let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const digits = (random: Random, count: number) => Array.from({ length: count }, () => Math.floor(random() * 10)).join('');

@@ -7,6 +7,7 @@ import { detectLanguage, languageMismatch } from '../../src/activities/data/sign
 import { LengthOutliers } from '../../src/activities/data/signals/length-outliers';
 import { japaneseRegister } from '../../src/activities/data/signals/register';
 import { countWords } from '../../src/activities/data/signals/word-count';
+import { seededRandom } from '../support/seeded-random';
 
 /** Complete, finished support answers as agents write them: no signal may fire on any of them. */
 const REALISTIC_ANSWERS = [
@@ -355,14 +356,3 @@ describe('quality signals', () => {
   });
 });
 
-/** mulberry32: a tiny seeded generator, so statistical checks are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

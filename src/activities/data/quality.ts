@@ -1,20 +1,11 @@
+import type { PreparedData } from '../../pipeline/types';
 import type { PipelineSpec } from '../../spec/schema';
 import type { Analysis } from './analysis/analyze';
 import { ACCURACY_FLAGS, CONSISTENCY_FLAGS, FLAG, STATUS, STATUS_NAMES, type RecordStatus } from './analysis/record-table';
 import { categoryBalance } from './signals/diversity';
 
-/** Each measure in [0, 1]; the spec sets a threshold for each (`data.quality`). */
-export interface DataScores {
-  completeness: number;
-  consistency: number;
-  accuracy: number;
-  duplicate_rate: number;
-  distinct_2: number;
-  category_balance: number;
-  largest_cluster_share: number;
-  /** Share of test examples whose n-grams mostly occur in train; null before the splits exist. */
-  contamination: number | null;
-}
+/** Each measure in [0, 1]; the spec sets a threshold for each (`data.quality`). Contamination is null before the splits exist. */
+export type DataScores = PreparedData['scores'];
 
 export interface RecordCounts {
   collected: number;
