@@ -69,8 +69,9 @@ function splitAt(fraction: number, shares: SplitShares): SplitName {
 
 function fillFromTrain(target: SplitName, placed: SplitName[], position: number[], shares: SplitShares): void {
   const start = target === 'validation' ? shares.train : shares.train + shares.validation;
-  const donors = placed.map((split, i) => ({ split, i })).filter(({ split }) => split === 'train');
+  const donors = placed.flatMap((split, i) => (split === 'train' ? [i] : []));
   if (donors.length < 2) return;
-  donors.sort((a, b) => Math.abs(position[b.i]! - start) - Math.abs(position[a.i]! - start) || b.i - a.i);
-  placed[donors[donors.length - 1]!.i] = target;
+  let nearest = donors[0]!;
+  for (const i of donors) if (Math.abs(position[i]! - start) < Math.abs(position[nearest]! - start)) nearest = i;
+  placed[nearest] = target;
 }
