@@ -6,7 +6,7 @@ import type { PipelineSpec } from '../../spec/schema';
 import { analyze, type Analysis } from './analysis/analyze';
 import { GrowableArray } from './analysis/growable';
 import { STATUS } from './analysis/record-table';
-import { resolveInputs } from './inputs';
+import { resolveInputs, type SourceInputs } from './inputs';
 import { Audit } from './output/audit';
 import { measureContamination } from './output/contamination';
 import { LineWriter } from './output/line-writer';
@@ -27,6 +27,8 @@ export interface DataCheckOptions {
   auditFile?: string;
   /** Still write the splits and the audit when a quality check fails (the CLI does, to show the audit). */
   writeWhenGateFails: boolean;
+  /** The sources as `resolveInputs` expanded them, when the caller already has them. */
+  inputs?: SourceInputs[];
 }
 
 export interface DataCheckResult {
@@ -44,7 +46,7 @@ export interface DataCheckResult {
  */
 export async function runDataCheck(spec: PipelineSpec, baseDir: string, options: DataCheckOptions): Promise<DataCheckResult> {
   const problems = new ProblemList();
-  const inputs = await resolveInputs(spec, baseDir, { confine: options.confine });
+  const inputs = options.inputs ?? (await resolveInputs(spec, baseDir, { confine: options.confine }));
   const files = indexInputs(inputs);
   const analysis = await analyze(inputs, files, spec, problems, new Progress('analysing'));
   const rows = analysis.table.size + problems.total + analysis.droppedAtSource.reduce((a, b) => a + b, 0);

@@ -6,7 +6,7 @@ import type { PreparedData } from '../../pipeline/types';
 import type { PipelineSpec } from '../../spec/schema';
 import { createHash } from 'node:crypto';
 import { runDataCheck, tempOutDir } from './data-check';
-import { resolveInputs } from './inputs';
+import { resolveInputs, type SourceInputs } from './inputs';
 import { describeFailure } from './quality';
 import { digestInputs } from './record-stream';
 import type { DataReport } from './report';
@@ -33,13 +33,14 @@ export const DATA_PHASE_VERSION = 2;
 export async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
   const { spec, baseDir } = input;
   const store = openArtifactStore();
-  const key = await cacheKey(spec, baseDir);
+  const inputs = await resolveInputs(spec, baseDir, { confine: true });
+  const key = await cacheKey(spec, inputs);
   const cached = key ? await readCache(store, key) : null;
   if (cached) return cached;
 
   const outDir = tempOutDir();
   try {
-    const result = await runDataCheck(spec, baseDir, { confine: true, outDir, writeWhenGateFails: false });
+    const result = await runDataCheck(spec, baseDir, { confine: true, outDir, writeWhenGateFails: false, inputs });
     if (!result.passed || !result.written) throw gateFailure(result.report);
     const { splits, audit } = result.written;
     const report = result.report;
@@ -93,8 +94,7 @@ function gateFailure(report: DataReport) {
  * The cache key: the content of every input file (never its name or URI), the settings that shape the
  * outputs, and the data phase's version. Null when an input cannot be resolved: the run then reports it.
  */
-async function cacheKey(spec: PipelineSpec, baseDir: string): Promise<string | null> {
-  const inputs = await resolveInputs(spec, baseDir, { confine: true });
+async function cacheKey(spec: PipelineSpec, inputs: SourceInputs[]): Promise<string | null> {
   if (inputs.some((s) => s.problem)) return null;
   const digests = await digestInputs(inputs);
   const settings = { ...spec.data, sources: spec.data.sources.map(({ path: _path, ...options }) => options) };

@@ -47,10 +47,12 @@ export interface ReportParts {
 
 export function buildReport(parts: ReportParts): DataReport {
   const { spec, files, analysis } = parts;
+  const records = files.map(() => 0);
   const kept = files.map(() => 0);
   const categories = new Map<string, number>();
   const first: DataReport['first'] = {};
   for (let r = 0; r < analysis.table.size; r++) {
+    records[analysis.table.file.get(r)]! += 1;
     if (analysis.table.status.get(r) !== STATUS.kept) {
       first[analysis.table.statusOf(r)] ??= { file: files[analysis.table.file.get(r)]!.display, line: analysis.table.line.get(r) };
       continue;
@@ -76,7 +78,7 @@ export function buildReport(parts: ReportParts): DataReport {
       source: f.source,
       expert: f.expert,
       sha256: analysis.digests[i] ?? '',
-      records: analysis.perFile.records[i] ?? 0,
+      records: records[i] ?? 0,
       kept: kept[i] ?? 0,
       dropped_at_source: analysis.droppedAtSource[i] ?? 0,
     })),

@@ -57,8 +57,9 @@ function checkWorkerConfiguration(spec: ResolvedPipeline['spec'], source: string
     });
   }
   const target = spec.monitoring.alert?.target;
-  if (target && !alertTargets().has(target)) {
-    problems.push({ file: source, path: 'monitoring.alert.target', message: `"${target}" is not an alert target of the workers (TEMPERED_ALERT_TARGETS: ${[...alertTargets().keys()].join(', ') || 'none'})` });
+  const targets = target ? alertTargets() : null;
+  if (target && !targets!.has(target)) {
+    problems.push({ file: source, path: 'monitoring.alert.target', message: `"${target}" is not an alert target of the workers (TEMPERED_ALERT_TARGETS: ${[...targets!.keys()].join(', ') || 'none'})` });
   }
   if (problems.length > 0) throw new SpecError(problems);
 }

@@ -14,7 +14,7 @@ import { DistinctNgrams } from '../signals/diversity';
 import { LengthOutliers } from '../signals/length-outliers';
 import { KeyMap } from './key-map';
 import { contextOf, dedupTextOf } from './record-text';
-import { LANGUAGES, RecordTable, REGISTERS, STATUS } from './record-table';
+import { RecordTable, REGISTERS, STATUS } from './record-table';
 import { UnionFind } from './union-find';
 import { GrowableArray } from './growable';
 
@@ -26,8 +26,6 @@ export interface Analysis {
   categories: string[];
   /** Rows sources left out by their own rules (low satisfaction), per file. */
   droppedAtSource: number[];
-  /** Records per file, and records kept per file. */
-  perFile: { records: number[] };
   piiKinds: Map<string, number>;
   distinctQuestions: DistinctNgrams;
   largestCluster: number;
@@ -65,7 +63,6 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
   const categoryIds = new Map<string, number>([['', 0]]);
   const piiKinds = new Map<string, number>();
   const droppedAtSource = files.map(() => 0);
-  const perFile = { records: files.map(() => 0) };
   const digests: string[] = [];
   // The register rule is applied over the whole corpus below; the per-answer rules here.
   const { required_register: requiredRegister, ...format } = data.quality.format;
@@ -78,7 +75,6 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     }
     const { record } = item;
     progress.recordAdded();
-    perFile.records[file]! += 1;
     const r = table.add(file, record.source.line);
     const category = record.category ?? '';
     let categoryId = categoryIds.get(category);
@@ -153,7 +149,6 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     else groups.union(r, firstWithOpening);
 
     const language = detectLanguage(answer);
-    table.language.set(r, Math.max(0, LANGUAGES.indexOf(language as (typeof LANGUAGES)[number])));
     table.register.set(r, Math.max(0, REGISTERS.indexOf(japaneseRegister(answer))));
     if (languageMismatch(context, answer)) table.flag(r, 'language_mismatch');
     if (formatViolations(answer, format).length > 0) table.flag(r, 'format');
@@ -186,7 +181,6 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     groups,
     categories: [...categoryIds.keys()],
     droppedAtSource,
-    perFile,
     piiKinds,
     distinctQuestions,
     largestCluster: Math.max(1, ...clusterSizes.values()),

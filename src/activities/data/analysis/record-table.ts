@@ -22,7 +22,6 @@ export type RecordFlag = keyof typeof FLAG;
 export const CONSISTENCY_FLAGS = FLAG.length_outlier | FLAG.language_mismatch | FLAG.register | FLAG.format;
 export const ACCURACY_FLAGS = FLAG.placeholder | FLAG.truncated | FLAG.contradiction;
 
-export const LANGUAGES = ['unknown', 'en', 'ja', 'other'] as const;
 export const REGISTERS = [null, 'polite', 'plain'] as const;
 
 /**
@@ -38,7 +37,6 @@ export class RecordTable {
   /** The record a dropped duplicate repeats, or a superseded answer gave way to; -1 otherwise. */
   readonly of = new GrowableArray((n) => new Int32Array(n), -1);
   readonly category = new GrowableArray((n) => new Uint16Array(n));
-  readonly language = new GrowableArray((n) => new Uint8Array(n));
   readonly register = new GrowableArray((n) => new Uint8Array(n));
 
   add(file: number, line: number): number {
@@ -73,7 +71,7 @@ export class RecordTable {
   }
 
   get bytes(): number {
-    return [this.file, this.line, this.status, this.flags, this.of, this.category, this.language, this.register].reduce((s, a) => s + a.bytes, 0);
+    return [this.file, this.line, this.status, this.flags, this.of, this.category, this.register].reduce((s, a) => s + a.bytes, 0);
   }
 }
 

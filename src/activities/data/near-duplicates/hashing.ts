@@ -1,19 +1,6 @@
-/** 32-bit hashing shared by the shingle, signature and exact-key code: FNV-1a to absorb, murmur3's finaliser to spread. */
+import { fmix32 } from '../hash32';
 
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
-
-/**
- * murmur3's fmix32: every input bit affects every output bit, so bit ranges of the result can serve as independent
- * hashes. Results are signed 32-bit integers, which V8 keeps unboxed (unsigned ones above 2^31 become doubles).
- */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+export { FNV_OFFSET, FNV_PRIME, fmix32 } from '../hash32';
 
 /** Hash of an ordered pair of token hashes (a word bigram or a character bigram). */
 export function pairHash(first: number, second: number): number {
