@@ -142,8 +142,11 @@ describe('prepareData', () => {
     }
 
     it('refuses a source outside its data roots without reading it, whatever the activity input says', async () => {
-      const spec = specWithData({ sources: [{ type: 'faq_csv', path: '/etc/passwd' }, { type: 'chat_logs', path: '../../../../../etc/hosts' }] });
-      const failure = await captureAsyncFailure(prepareData({ spec, baseDir: path.join(projectRoot, BAD_DATA) }));
+      const baseDir = path.join(projectRoot, BAD_DATA);
+      // As many ".." as the checkout is deep, so the path leads to /etc/hosts wherever the project lies.
+      const escaping = path.relative(baseDir, '/etc/hosts');
+      const spec = specWithData({ sources: [{ type: 'faq_csv', path: '/etc/passwd' }, { type: 'chat_logs', path: escaping }] });
+      const failure = await captureAsyncFailure(prepareData({ spec, baseDir }));
       assert.equal(failure.type, 'PathNotAllowed');
       assert.equal(failure.nonRetryable, true);
       assert.match(failure.message, /data\.sources\.0\.path: "\/etc\/passwd" lies outside the spec's directory and the workers' data roots/);
