@@ -64,4 +64,19 @@ export interface ArtifactStore {
   writeNamedIf(name: string, data: Uint8Array | string, expectedVersion: string | null): Promise<boolean>;
   /** Names starting with `prefix` (a plain string prefix, '' for all), sorted. */
   listNamed(prefix: string): Promise<string[]>;
+  /**
+   * A store of its own under `scopes/<name>` of this one, for artifacts a single writer owns and deletes (a
+   * training run's checkpoints). Blobs are shared only inside a scope, so a deletion there can never take away
+   * bytes that another artifact's ref relies on; refs of a scope are foreign to its parent and to other scopes.
+   */
+  scope(name: string): ScopedArtifactStore;
+}
+
+/** A store whose blobs one writer owns, so it may delete them (see `ArtifactStore.scope`). */
+export interface ScopedArtifactStore extends ArtifactStore {
+  /**
+   * Deletes a directory artifact: its manifest and every file of it that none of the `keep` directories
+   * lists. Missing blobs are no error, so a deletion cut short can be repeated.
+   */
+  deleteDirectory(ref: ArtifactRef, keep: ArtifactRef[]): Promise<void>;
 }

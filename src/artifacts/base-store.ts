@@ -1,8 +1,8 @@
-import type { ArtifactRef, ArtifactStore, VersionedDocument } from './artifact-store';
+import type { ArtifactRef, ArtifactStore, ScopedArtifactStore, VersionedDocument } from './artifact-store';
 import { buildManifest, DIRECTORY_MEDIA_TYPE, materialise, parseManifest } from './directory';
-import { ArtifactStoreError, ForeignArtifactError } from './errors';
+import { ArtifactNotFoundError, ArtifactStoreError, ForeignArtifactError } from './errors';
 import { isSha256Hex, type Digest } from './hashing';
-import { blobKey } from './keys';
+import { blobKey, SCOPES_PREFIX } from './keys';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 
@@ -23,6 +23,26 @@ export abstract class BaseArtifactStore implements ArtifactStore {
   abstract readNamedVersioned(name: string): Promise<VersionedDocument | undefined>;
   abstract writeNamedIf(name: string, data: Uint8Array | string, expectedVersion: string | null): Promise<boolean>;
   abstract listNamed(prefix: string): Promise<string[]>;
+  abstract scope(name: string): ScopedArtifactStore;
+  /** Removes one blob; a missing one is no error. Only scoped stores expose deletion. */
+  protected abstract deleteBlob(ref: ArtifactRef): Promise<void>;
+
+  async deleteDirectory(ref: ArtifactRef, keep: ArtifactRef[]): Promise<void> {
+    const kept = new Set<string>(keep.map((k) => k.sha256));
+    for (const other of keep) {
+      for (const file of parseManifest(await this.getBytes(other), other.uri).files) kept.add(file.sha256);
+    }
+    if (kept.has(ref.sha256)) return;
+    let files: { sha256: string; size: number }[] = [];
+    try {
+      files = parseManifest(await this.getBytes(ref), ref.uri).files;
+    } catch (err) {
+      // Already gone: an earlier deletion got as far as the manifest, which goes last.
+      if (!(err instanceof ArtifactNotFoundError)) throw err;
+    }
+    for (const file of files) if (!kept.has(file.sha256)) await this.deleteBlob(this.refFor(file));
+    await this.deleteBlob(ref);
+  }
 
   async putJson(value: unknown): Promise<ArtifactRef> {
     const text = JSON.stringify(value);
@@ -71,6 +91,8 @@ export abstract class BaseArtifactStore implements ArtifactStore {
     const prefix = `${this.root}/`;
     if (!uri.startsWith(prefix)) throw new ForeignArtifactError(uri, this.root);
     const key = uri.slice(prefix.length);
+    // A scope's refs lie under this root's path, yet belong to the scope's store.
+    if (key.startsWith(SCOPES_PREFIX)) throw new ForeignArtifactError(uri, this.root);
     if (key !== blobKey(ref.sha256)) {
       throw new ArtifactStoreError(`Malformed artifact ref ${uri}: its uri does not match its sha256 ${ref.sha256}`);
     }

@@ -29,6 +29,13 @@ export function namedKey(name: string): string {
   return NAMED_PREFIX + name;
 }
 
+export const SCOPES_PREFIX = 'scopes/';
+
+/** The key prefix of a scope (see ArtifactStore.scope), after checking the name as a document name. */
+export function scopeKey(name: string): string {
+  return SCOPES_PREFIX + namedKey(name).slice(NAMED_PREFIX.length);
+}
+
 /** Prefixes may end part-way through a segment ("models/ll"), so only the escape hazards are checked. */
 export function checkNamePrefix(prefix: string): void {
   if (typeof prefix !== 'string' || prefix.startsWith('/') || prefix.includes('..') || prefix.includes('\\')) {

@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ArtifactRef, VersionedDocument } from './artifact-store';
+import type { ArtifactRef, ScopedArtifactStore, VersionedDocument } from './artifact-store';
 import { writeFileAtomically } from './atomic-file';
 import { BaseArtifactStore, checkExpectedVersion } from './base-store';
 import { ArtifactIntegrityError, ArtifactNotFoundError, ArtifactStoreError } from './errors';
 import { lockFileFor, withFileLock } from './file-lock';
 import { digestOf, hashFile, sameDigest, type Digest } from './hashing';
-import { blobKey, checkNamePrefix, NAMED_PREFIX, namedKey } from './keys';
+import { blobKey, checkNamePrefix, NAMED_PREFIX, namedKey, scopeKey } from './keys';
 
 export interface LocalStoreConfig {
   kind: 'local';
@@ -121,6 +121,18 @@ export class LocalArtifactStore extends BaseArtifactStore {
     };
     await walk('');
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  scope(name: string): ScopedArtifactStore {
+    return new LocalArtifactStore({ dir: path.join(this.dir, scopeKey(name)) });
+  }
+
+  protected async deleteBlob(ref: ArtifactRef): Promise<void> {
+    try {
+      await unlink(path.join(this.dir, this.keyOf(ref)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 
   private namedPath(name: string): string {

@@ -4,6 +4,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -12,12 +13,12 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
-import type { ArtifactRef, VersionedDocument } from './artifact-store';
+import type { ArtifactRef, ScopedArtifactStore, VersionedDocument } from './artifact-store';
 import { writeFileAtomically } from './atomic-file';
 import { BaseArtifactStore, checkExpectedVersion } from './base-store';
 import { ArtifactIntegrityError, ArtifactNotFoundError, ArtifactStoreError } from './errors';
 import { DigestAccumulator, digestOf, hashFile, hexToBase64, sameDigest, type Digest } from './hashing';
-import { blobKey, checkNamePrefix, NAMED_PREFIX, namedKey } from './keys';
+import { blobKey, checkNamePrefix, NAMED_PREFIX, namedKey, scopeKey } from './keys';
 
 export interface S3StoreConfig {
   kind: 's3';
@@ -182,6 +183,26 @@ export class S3ArtifactStore extends BaseArtifactStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  scope(name: string): ScopedArtifactStore {
+    return new S3ArtifactStore({
+      bucket: this.bucket,
+      prefix: this.objectKey(scopeKey(name)),
+      client: this.client,
+      multipartThresholdBytes: this.multipartThreshold,
+      partSizeBytes: this.partSize,
+    });
+  }
+
+  /** S3 answers a deletion of a missing key with success too. */
+  protected async deleteBlob(ref: ArtifactRef): Promise<void> {
+    const key = this.objectKey(this.keyOf(ref));
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      throw s3Failure('Deleting', ref.uri, err);
+    }
   }
 
   private objectKey(key: string): string {

@@ -302,6 +302,38 @@ export function describeArtifactStoreBehaviour(makeHarness: () => Promise<StoreH
     });
   });
 
+  describe('scopes', function () {
+    it('keeps a scope\'s blobs apart: its refs are foreign to the parent and to other scopes', async function () {
+      const run = store.scope('checkpoints/run-a');
+      const other = store.scope('checkpoints/run-b');
+      const ref = await run.putBytes('optimizer state');
+      assert.ok(ref.uri.startsWith(`${store.root}/scopes/checkpoints/run-a/`), ref.uri);
+      assert.equal((await run.getBytes(ref)).toString(), 'optimizer state');
+      await assert.rejects(store.getBytes(ref), ForeignArtifactError);
+      await assert.rejects(other.getBytes(ref), ForeignArtifactError);
+      assert.equal(await store.exists(refIn(store.root, Buffer.from('optimizer state'))), false, 'nothing stored outside the scope');
+      for (const bad of ['', '../escape', 'a/../../b', '/abs']) assert.throws(() => store.scope(bad), /Invalid document name/);
+    });
+
+    it('deletes a directory except the files a kept directory shares, and may repeat the deletion', async function () {
+      const run = store.scope('checkpoints/run-c');
+      const shared = { 'adapter_config.json': Buffer.from('{"r": 4}') };
+      await writeTree(path.join(scratch, 'checkpoint-4'), { ...shared, 'optimizer.pt': Buffer.from('state at 4') });
+      await writeTree(path.join(scratch, 'checkpoint-8'), { ...shared, 'optimizer.pt': Buffer.from('state at 8') });
+      const four = await run.putDirectory(path.join(scratch, 'checkpoint-4'));
+      const eight = await run.putDirectory(path.join(scratch, 'checkpoint-8'));
+      const unrelated = await store.putBytes('state at 4');
+
+      await run.deleteDirectory(four, [eight]);
+      await run.deleteDirectory(four, [eight]);
+      assert.equal(await run.exists(four), false, 'the manifest is gone');
+      assert.equal(await run.exists(refIn(run.root, Buffer.from('state at 4'))), false, 'the file only checkpoint 4 had is gone');
+      await run.getDirectory(eight, path.join(scratch, 'restored'));
+      assert.deepEqual(await readTree(path.join(scratch, 'restored')), { ...shared, 'optimizer.pt': Buffer.from('state at 8') });
+      assert.equal((await store.getBytes(unrelated)).toString(), 'state at 4', 'the same bytes outside the scope stay');
+    });
+  });
+
   describe('named documents', function () {
     it('writes, replaces and reads documents', async function () {
       assert.equal(await store.readNamed('registry/index.json'), undefined);
@@ -452,6 +484,12 @@ export function describeArtifactStoreBehaviour(makeHarness: () => Promise<StoreH
 
 async function blobKeys(h: StoreHarness): Promise<string[]> {
   return (await h.listKeys()).filter((k) => k.startsWith('sha256/'));
+}
+
+/** The ref the bytes would have in the store at `root`. */
+function refIn(root: string, data: Buffer): ArtifactRef {
+  const sha256 = sha256Of(data);
+  return { uri: `${root}/sha256/${sha256.slice(0, 2)}/${sha256}`, sha256, size: data.length };
 }
 
 function sha256Of(data: Uint8Array): string {
