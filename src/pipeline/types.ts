@@ -121,8 +121,13 @@ export interface TrainingResult {
   /** The adapter (LoRA) or full model directory, as a directory manifest. */
   model: ArtifactRef;
   steps: number;
+  /** Mean training loss over every step, the resumed ones included. */
   trainLoss: number;
+  /** Training loss of the last step. */
+  finalLoss: number | null;
   bestEvalLoss: number | null;
+  /** The step of the checkpoint the model comes from, when a validation split chose it. */
+  bestStep: number | null;
   earlyStopped: boolean;
   resumedFromStep: number | null;
   runtimeS: number;
@@ -190,7 +195,7 @@ export interface PipelineResult {
   data: PreparedData['counts'];
   baseline: EvaluationResult['metrics'];
   fineTuned: EvaluationResult['metrics'];
-  training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'bestEvalLoss' | 'earlyStopped'>;
+  training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'finalLoss' | 'bestEvalLoss' | 'bestStep' | 'earlyStopped' | 'resumedFromStep'>;
   gate: GateResult;
   approval: ApprovalRecord | null;
   modelVersion: ModelVersion | null;

@@ -107,6 +107,10 @@ const trainingSchema = z
     eval_steps: z.int().positive().default(50),
     save_steps: z.int().positive().default(50),
     early_stopping: z.strictObject({ patience: z.int().min(0).default(3) }).prefault({}),
+    /** A trainer that reports nothing for this long is taken for hung: its attempt fails and the retry resumes. */
+    heartbeat_timeout: duration.default('2m'),
+    /** A trainer process that is alive but has made no step, evaluation batch or save for this long counts as hung too. */
+    stall_timeout: duration.default('30m'),
     lora: z
       .strictObject({
         r: z.int().positive().default(8),
@@ -238,6 +242,8 @@ export const RUN_TIME_TUNABLE_FIELDS = [
   'training.eval_steps',
   'training.save_steps',
   'training.early_stopping.patience',
+  'training.heartbeat_timeout',
+  'training.stall_timeout',
   'training.lora.r',
   'training.lora.alpha',
   'training.lora.dropout',

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as controlActivities from '../activities/control';
 import * as cpuActivities from '../activities/cpu';
 import * as gpuActivities from '../activities/gpu';
+import { stopTrainersForShutdown } from '../activities/trainer/trainer-groups';
 import { taskQueues, workerConcurrency } from '../config/queues';
 import { temporalSettings } from '../config/temporal';
 
@@ -53,8 +54,18 @@ export async function connectWorkers(): Promise<{ connection: NativeConnection; 
   return { connection, namespace: settings.namespace };
 }
 
+/**
+ * On the SDK's shutdown signals a gpu worker hands its trainings over: each trainer checkpoints at the end of its
+ * step, the checkpoint is uploaded, and the attempt fails as retryable so that another worker resumes it, within
+ * the shutdown grace period rather than at its end.
+ */
+export function handOverTrainingsOnShutdown(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopTrainersForShutdown);
+}
+
 /** Runs the given workers until SIGINT/SIGTERM (the SDK's default shutdown signals). */
 export async function runWorkers(kinds: WorkerKind[]): Promise<void> {
+  if (kinds.includes('gpu')) handOverTrainingsOnShutdown();
   const { connection, namespace } = await connectWorkers();
   try {
     const workers = await Promise.all(kinds.map((kind) => createWorker(kind, { connection, namespace })));

@@ -1,4 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type * as cpu from '../activities/cpu';
 import type * as gpu from '../activities/gpu';
 import { NON_RETRYABLE_FAILURES } from '../failures';
@@ -17,12 +18,18 @@ export function cpuActivities(queues: TaskQueues) {
   });
 }
 
-export function gpuActivities(queues: TaskQueues) {
+/**
+ * The gpu activities. A retried training resumes from the checkpoint its last attempt heartbeated, so a lost
+ * or moved worker costs one checkpoint interval; `heartbeatTimeout` (the spec's training.heartbeat_timeout) is
+ * how long a silent trainer may take before its attempt counts as lost. On cancellation the workflow waits for
+ * the trainer's last checkpoint to be stored.
+ */
+export function gpuActivities(queues: TaskQueues, heartbeatTimeout: string) {
   return proxyActivities<typeof gpu>({
     taskQueue: queues.gpu,
     startToCloseTimeout: '48 hours',
-    heartbeatTimeout: '2 minutes',
-    // A retried training resumes from the checkpoint its last attempt heartbeated.
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
+    heartbeatTimeout: heartbeatTimeout as Duration,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
   });
 }

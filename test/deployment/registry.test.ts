@@ -40,7 +40,7 @@ async function approvedRun(store: ArtifactStore): Promise<RegisterInput> {
       categories: {},
       cached: false,
     },
-    training: { model: await ref('adapter v1'), steps: 1, trainLoss: 1, bestEvalLoss: 1, earlyStopped: false, resumedFromStep: null, runtimeS: 1 },
+    training: { model: await ref('adapter v1'), steps: 1, trainLoss: 1, finalLoss: 1, bestEvalLoss: 1, bestStep: 1, earlyStopped: false, resumedFromStep: null, runtimeS: 1 },
     evaluation,
     baseline: { ...evaluation, model: 'base' },
     gate: { passed: true, checks: [], evidence: await ref('evidence') },

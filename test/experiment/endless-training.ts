@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { trainerTrainConfig } from '../../src/activities/experiment/trainer-config';
+import { loadSpecFile } from '../../src/spec/load';
+import { tinySpecFile } from '../support/catalogue';
 
 /**
  * A trainer config for the tiny model that would train for hours, for tests that stop the trainer once it
@@ -15,14 +18,16 @@ export function endlessTrainingConfig(workDir: string): Record<string, unknown> 
     ],
   }));
   fs.writeFileSync(trainFile, records.map((r) => JSON.stringify(r)).join('\n'));
+  const { spec } = loadSpecFile(tinySpecFile, {
+    'training.max_steps': 100_000,
+    'training.batch_size': 2,
+    'training.save_steps': 50_000,
+    'training.eval_steps': 50_000,
+    'data.max_length': 64,
+  });
   return {
-    base_model: 'tiny:llama',
-    max_steps: 100_000,
-    batch_size: 2,
-    max_length: 64,
-    save_steps: 50_000,
-    eval_steps: 50_000,
-    train_file: trainFile,
-    output_dir: path.join(workDir, 'output'),
+    ...trainerTrainConfig(spec, { trainFile, validationFile: null, outputDir: path.join(workDir, 'output'), resumeFrom: null }),
+    // No worker acknowledges checkpoints here.
+    checkpoint_acks: false,
   };
 }

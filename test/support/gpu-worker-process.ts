@@ -4,12 +4,13 @@
  * store, pipeline and data roots) from the environment it is given, like a production worker.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createWorker } from '../../src/workers/create-workers';
+import { createWorker, handOverTrainingsOnShutdown } from '../../src/workers/create-workers';
 
 async function main(): Promise<void> {
   const [address, namespace = 'default'] = process.argv.slice(2);
   if (!address) throw new Error('usage: node gpu-worker-process.js <temporal address> [namespace]');
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  handOverTrainingsOnShutdown();
   const connection = await NativeConnection.connect({ address });
   try {
     const worker = await createWorker('gpu', { connection, namespace });

@@ -8,8 +8,10 @@ from typing import Any
 
 from transformers import EarlyStoppingCallback, TrainerCallback
 
+from .acks import CheckpointAcks
 from .cancel import Cancellation
 from .events import emit
+from .liveness import Liveness
 
 
 class EventCallback(TrainerCallback):
@@ -53,8 +55,43 @@ class EventCallback(TrainerCallback):
 
     def on_save(self, args, state, control, **kwargs):
         path = os.path.abspath(os.path.join(args.output_dir, f"checkpoint-{state.global_step}"))
-        emit("checkpoint", step=state.global_step, path=path)
+        best = state.best_model_checkpoint
+        best_step = state.best_global_step if best and os.path.isdir(best) else None
+        emit("checkpoint", step=state.global_step, path=path, best_step=best_step, best_path=best if best_step else None)
         self._mark(state)
+
+
+class ProgressCallback(TrainerCallback):
+    """Marks progress for the liveness thread, and keeps checkpoints in step with the worker's uploads.
+
+    With acknowledgements on, a checkpoint is saved only once the previous one is uploaded (saving may rotate
+    it away), and training ends only once the last one is.
+    """
+
+    def __init__(self, liveness: Liveness, acks: CheckpointAcks | None):
+        self.liveness = liveness
+        self.acks = acks
+
+    def _wait_for_upload(self, state) -> None:
+        if self.acks is not None:
+            self.liveness.mark("uploading", state.global_step)
+            self.acks.wait(on_wait=lambda: self.liveness.mark())
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.liveness.mark("training", state.global_step)
+        if control.should_save:
+            self._wait_for_upload(state)
+
+    def on_prediction_step(self, args, state, control, **kwargs):
+        self.liveness.mark("evaluating")
+
+    def on_save(self, args, state, control, **kwargs):
+        self.liveness.mark("training", state.global_step)
+        if self.acks is not None:
+            self.acks.announced(state.global_step)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self._wait_for_upload(state)
 
 
 class EarlyStoppingEvents(EarlyStoppingCallback):

@@ -28,41 +28,50 @@ class ModelConfig:
 class LoraSettings:
     """LoRA adapter shape (used by the lora and qlora methods)."""
 
-    r: int = field(default=8, metadata={"help": "Rank of the update matrices."})
-    alpha: float = field(default=16, metadata={"help": "Scaling numerator; the update is scaled by alpha / r."})
-    dropout: float = field(default=0.05, metadata={"help": "Dropout on the adapter input, in [0, 1)."})
-    target_modules: list[str] = field(
-        default_factory=lambda: ["q_proj", "v_proj"], metadata={"help": "Names of the linear layers to adapt."}
-    )
+    r: int = field(metadata={"help": "Rank of the update matrices."})
+    alpha: float = field(metadata={"help": "Scaling numerator; the update is scaled by alpha / r."})
+    dropout: float = field(metadata={"help": "Dropout on the adapter input, in [0, 1)."})
+    target_modules: list[str] = field(metadata={"help": "Names of the linear layers to adapt."})
 
 
 @dataclass
-class TrainConfig(ModelConfig):
-    """The `train` command: fine-tune base_model on train_file, evaluating on validation_file."""
+class TrainConfig:
+    """The `train` command: fine-tune base_model on train_file, evaluating on validation_file.
 
-    method: str = field(default="lora", metadata={"help": "`lora`, `full` or `qlora` (4-bit base, needs CUDA)."})
-    lora: LoraSettings = field(default_factory=LoraSettings, metadata={"help": "LoRA settings."})
-    epochs: float = field(default=1, metadata={"help": "Passes over train_file (ignored when max_steps is set)."})
-    max_steps: int | None = field(default=None, metadata={"help": "Total optimizer steps; overrides epochs."})
-    batch_size: int = field(default=4, metadata={"help": "Examples per device per forward pass."})
-    gradient_accumulation_steps: int = field(default=1, metadata={"help": "Forward passes per optimizer step."})
-    learning_rate: float = field(default=2e-4, metadata={"help": "Peak learning rate (linear decay)."})
-    warmup_steps: int = field(default=0, metadata={"help": "Linear warmup steps."})
-    max_length: int = field(default=256, metadata={"help": "Tokens kept per example (longer ones truncated)."})
-    seed: int = field(default=42, metadata={"help": "Seed for data order, dropout and tiny:llama weights."})
-    eval_steps: int = field(default=20, metadata={"help": "Evaluate on validation_file every N steps."})
-    save_steps: int = field(default=20, metadata={"help": "Checkpoint every N steps (a multiple of eval_steps)."})
-    early_stopping_patience: int = field(
-        default=3, metadata={"help": "Stop after N evaluations without improvement; 0 disables."}
-    )
-    logging_steps: int = field(default=1, metadata={"help": "Emit a `step` event every N optimizer steps."})
-    train_file: str = field(default="", metadata={"help": "Training JSONL file."})
+    Every field is required: the worker builds this config from the validated pipeline spec, whose schema is the
+    only place with defaults, so a field it forgot fails here instead of silently taking a second default.
+    """
+
+    base_model: str = field(metadata={"help": "`tiny:<variant>`, `package:<python_module>` or a model directory."})
+    gguf_file: str | None = field(metadata={"help": "GGUF file name inside the package or directory, or null."})
+    method: str = field(metadata={"help": "`lora`, `full` or `qlora` (4-bit base, needs CUDA)."})
+    lora: LoraSettings = field(metadata={"help": "LoRA settings."})
+    epochs: float = field(metadata={"help": "Passes over train_file (ignored when max_steps is set)."})
+    max_steps: int | None = field(metadata={"help": "Total optimizer steps, overriding epochs; or null."})
+    batch_size: int = field(metadata={"help": "Examples per device per forward pass."})
+    gradient_accumulation_steps: int = field(metadata={"help": "Forward passes per optimizer step."})
+    learning_rate: float = field(metadata={"help": "Peak learning rate (linear decay)."})
+    warmup_steps: int = field(metadata={"help": "Linear warmup steps."})
+    max_length: int = field(metadata={"help": "Tokens kept per example (longer ones truncated)."})
+    seed: int = field(metadata={"help": "Seed for data order, dropout and tiny: weights."})
+    eval_steps: int = field(metadata={"help": "Evaluate on validation_file every N steps."})
+    save_steps: int = field(metadata={"help": "Checkpoint every N steps (a multiple of eval_steps)."})
+    early_stopping_patience: int = field(metadata={"help": "Stop after N evaluations without improvement; 0 disables."})
+    logging_steps: int = field(metadata={"help": "Emit a `step` event every N optimizer steps."})
+    train_file: str = field(metadata={"help": "Training JSONL file."})
     validation_file: str | None = field(
-        default=None, metadata={"help": "Validation JSONL file; without it there is no eval or early stopping."}
+        metadata={"help": "Validation JSONL file, or null: then there is no eval or early stopping."}
     )
-    output_dir: str = field(default="", metadata={"help": "Checkpoints go here; the final model to output_dir/model."})
+    output_dir: str = field(metadata={"help": "Checkpoints go here; the final model to output_dir/model."})
     resume_from_checkpoint: str | None = field(
-        default=None, metadata={"help": "A checkpoint-N directory to resume from exactly."}
+        metadata={"help": "A checkpoint-N directory under output_dir to resume from exactly, or null."}
+    )
+    checkpoint_acks: bool = field(
+        metadata={"help": "Wait for an `ack` line on stdin for each checkpoint before saving the next one."}
+    )
+    liveness_interval_s: float = field(metadata={"help": "Emit an `alive` event this often, whatever the trainer does."})
+    stall_timeout_s: float = field(
+        metadata={"help": "Stop emitting `alive` when no step, evaluation batch or save happened for this long."}
     )
 
 
@@ -197,6 +206,11 @@ def parse_train_config(data: dict) -> TrainConfig:
     _require(cfg.warmup_steps >= 0, f"warmup_steps: expected an integer >= 0, got {cfg.warmup_steps}")
     _require(cfg.max_length >= 8, f"max_length: expected an integer >= 8, got {cfg.max_length}")
     _require(cfg.early_stopping_patience >= 0, "early_stopping_patience: expected an integer >= 0")
+    _require(cfg.liveness_interval_s > 0, f"liveness_interval_s: expected a number > 0, got {cfg.liveness_interval_s}")
+    _require(
+        cfg.stall_timeout_s > cfg.liveness_interval_s,
+        f"stall_timeout_s: expected more than liveness_interval_s ({cfg.liveness_interval_s}), got {cfg.stall_timeout_s}",
+    )
     _require_file(cfg.train_file, "train_file")
     if cfg.validation_file is not None:
         _require_file(cfg.validation_file, "validation_file")
@@ -211,6 +225,10 @@ def parse_train_config(data: dict) -> TrainConfig:
         _require(
             os.path.isfile(os.path.join(ckpt, "trainer_state.json")),
             f"resume_from_checkpoint: expected a checkpoint directory with trainer_state.json, got {ckpt}",
+        )
+        _require(
+            os.path.dirname(os.path.abspath(ckpt)) == os.path.abspath(cfg.output_dir),
+            f"resume_from_checkpoint: expected a checkpoint directory inside output_dir ({cfg.output_dir}), got {ckpt}",
         )
     if cfg.method == "qlora":
         _check_qlora(cfg)

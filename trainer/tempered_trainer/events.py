@@ -11,9 +11,12 @@ import json
 import math
 import os
 import sys
+import threading
 from typing import Any, TextIO
 
 _channel: TextIO | None = None
+# The liveness thread emits too; one line at a time.
+_lock = threading.Lock()
 
 
 def open_channel() -> None:
@@ -40,6 +43,8 @@ def _clean(value: Any) -> Any:
 
 def emit(event: str, **fields: Any) -> None:
     """Write one event line and flush it, so the caller sees progress immediately."""
-    out = _channel or sys.stdout
-    out.write(json.dumps({"event": event, **_clean(fields)}, ensure_ascii=False) + "\n")
-    out.flush()
+    line = json.dumps({"event": event, **_clean(fields)}, ensure_ascii=False) + "\n"
+    with _lock:
+        out = _channel or sys.stdout
+        out.write(line)
+        out.flush()

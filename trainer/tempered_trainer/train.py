@@ -10,10 +10,12 @@ import time
 from typing import Any
 
 from . import __version__
+from .acks import CheckpointAcks
 from .cancel import Cancellation, Cancelled
 from .config import TrainConfig
 from .data import ChatDataset, PadCollator, read_jsonl
 from .events import emit
+from .liveness import Liveness
 from .models import apply_method, count_parameters, load_base, qlora_quantization
 
 
@@ -74,25 +76,60 @@ def _save_final(trainer: Any, cfg: TrainConfig, metrics: dict[str, Any]) -> str:
     return final
 
 
+def _relocate_best(checkpoint: str, output_dir: str) -> None:
+    """A checkpoint written on another host names its best checkpoint by that host's path: point it here."""
+    state_file = os.path.join(checkpoint, "trainer_state.json")
+    with open(state_file, encoding="utf-8") as fh:
+        state = json.load(fh)
+    best = state.get("best_model_checkpoint")
+    if best:
+        state["best_model_checkpoint"] = os.path.join(os.path.abspath(output_dir), os.path.basename(best.rstrip("/")))
+        with open(state_file, "w", encoding="utf-8") as fh:
+            json.dump(state, fh, indent=2)
+
+
+def _loss_history(log_history: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+    """(mean training loss over all steps, loss of the last logged step), from the log a resume carries over.
+
+    The Trainer's own `training_loss` averages only the losses of the current process, which a resume
+    would make differ from an uninterrupted run.
+    """
+    total, steps, previous, last = 0.0, 0, 0, None
+    for entry in log_history:
+        if "loss" in entry and "step" in entry:
+            span = entry["step"] - previous
+            total += entry["loss"] * span
+            steps += span
+            previous, last = entry["step"], entry["loss"]
+    return (total / steps if steps else None), last
+
+
 def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
     from transformers import PrinterCallback, Trainer, set_seed
 
-    from .callbacks import CancelCallback, EarlyStoppingEvents, EventCallback
+    from .callbacks import CancelCallback, EarlyStoppingEvents, EventCallback, ProgressCallback
 
     started_at = time.perf_counter()
+    liveness = Liveness(cfg.liveness_interval_s, cfg.stall_timeout_s).start()
+    acks = CheckpointAcks() if cfg.checkpoint_acks else None
     # Parse datasets before loading the model, so malformed data fails fast.
+    liveness.mark("reading data")
     train_records = read_jsonl(cfg.train_file)
     val_records = read_jsonl(cfg.validation_file) if cfg.validation_file else None
 
+    liveness.mark("loading model")
     quantization = qlora_quantization() if cfg.method == "qlora" else None
     tokenizer, model = load_base(cfg.base_model, cfg.gguf_file, cfg.seed, quantization)
     # Adapter weights are drawn from the global RNG here, before the Trainer seeds it itself.
     set_seed(cfg.seed)
     model = apply_method(model, cfg.method, cfg.lora)
 
+    liveness.mark("tokenizing")
     train_ds = ChatDataset(tokenizer, train_records, cfg.max_length, cfg.train_file)
     val_ds = ChatDataset(tokenizer, val_records, cfg.max_length, cfg.validation_file) if val_records else None
     total, trainable = count_parameters(model)
+    if cfg.resume_from_checkpoint:
+        _relocate_best(cfg.resume_from_checkpoint, cfg.output_dir)
 
     os.makedirs(cfg.output_dir, exist_ok=True)
     cancel.deferred()  # from here on a signal means "checkpoint, then stop"
@@ -107,7 +144,7 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
         }
     )
     stopper = CancelCallback(cancel)
-    callbacks: list[Any] = [events, stopper]
+    callbacks: list[Any] = [events, stopper, ProgressCallback(liveness, acks)]
     if val_ds is not None and cfg.early_stopping_patience > 0:
         callbacks.append(EarlyStoppingEvents(early_stopping_patience=cfg.early_stopping_patience))
 
@@ -121,26 +158,34 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
         callbacks=callbacks,
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; EventCallback reports them
+    liveness.mark("training")
     result = trainer.train(resume_from_checkpoint=cfg.resume_from_checkpoint)
     state = trainer.state
     if stopper.stopped_at is not None:
         raise Cancelled(state.global_step)
     best = os.path.abspath(state.best_model_checkpoint) if state.best_model_checkpoint else None
+    train_loss, final_loss = _loss_history(state.log_history)
 
     metrics = {
-        "train_loss": result.training_loss,
+        "train_loss": train_loss,
+        "final_loss": final_loss,
         "steps": state.global_step,
         "best_checkpoint": best,
+        "best_step": state.best_global_step if best else None,
         "best_eval_loss": state.best_metric,
         "train_runtime_s": result.metrics.get("train_runtime"),
     }
+    liveness.mark("saving")
     model_dir = _save_final(trainer, cfg, metrics)
+    liveness.stop()
     emit(
         "done",
         model_dir=model_dir,
         best_checkpoint=best,
+        best_step=metrics["best_step"],
         best_eval_loss=state.best_metric,
-        train_loss=result.training_loss,
+        train_loss=train_loss,
+        final_loss=final_loss,
         steps=state.global_step,
         runtime_s=round(time.perf_counter() - started_at, 3),
     )

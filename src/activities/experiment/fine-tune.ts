@@ -3,10 +3,10 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { openArtifactStore } from '../../artifacts/store';
 import type { ArtifactRef, PipelineSpec, TrainingResult } from '../../pipeline/types';
-import { baseModelConfig } from '../trainer/model-source';
-import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
-import { runTrainer } from '../trainer/trainer-process';
+import { runTrainer, type TrainerChannel, type TrainerEvent } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
+import { CheckpointKeeper, NO_CHECKPOINT, type CheckpointState } from './checkpoints';
+import { heartbeatTimeoutMs, trainerTrainConfig } from './trainer-config';
 
 export interface FineTuneInput {
   spec: PipelineSpec;
@@ -14,18 +14,22 @@ export interface FineTuneInput {
   validation: ArtifactRef;
 }
 
-/** What a training attempt heartbeats; the next attempt resumes from `checkpoint` when it is still on disk. */
-export interface TrainingProgress {
+/** What a training attempt heartbeats; the next attempt, on any host, resumes from `checkpoint`. */
+export interface TrainingProgress extends CheckpointState {
   step: number;
   totalSteps: number | null;
   loss: number | null;
   evalLoss: number | null;
-  checkpoint: string | null;
+  /** What the trainer is doing: loading a model, training, evaluating, uploading. */
+  phase: string | null;
 }
 
 /**
- * Fine-tunes the base model on the gpu queue through the Python trainer, heartbeating every step.
- * The output (a LoRA adapter, or the whole model for full fine-tuning) goes to the artifact store.
+ * Fine-tunes the base model on the gpu queue through the Python trainer. Each checkpoint goes to the artifact
+ * store and is heartbeated only once stored, so a retry on another host loses at most one checkpoint interval.
+ * The worker heartbeats only what the trainer reports: a trainer silent for the heartbeat timeout is killed and
+ * its attempt fails as hung. The output (a LoRA adapter, or the whole model for full fine-tuning; the best
+ * checkpoint's when there is a validation split) goes to the artifact store.
  */
 export async function fineTune({ spec, train, validation }: FineTuneInput): Promise<TrainingResult> {
   const ctx = Context.current();
@@ -33,60 +37,80 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
   const store = openArtifactStore();
   const trainFile = path.join(workDir, 'data', 'train.jsonl');
   const validationFile = path.join(workDir, 'data', 'validation.jsonl');
+  const outputDir = path.join(workDir, 'output');
   await store.getFile(train, trainFile);
   await store.getFile(validation, validationFile);
 
   const previous = ctx.info.heartbeatDetails as TrainingProgress | undefined;
-  const resumeFrom = previous?.checkpoint && fs.existsSync(previous.checkpoint) ? previous.checkpoint : null;
-  const progress: TrainingProgress = { step: previous?.step ?? 0, totalSteps: null, loss: null, evalLoss: null, checkpoint: resumeFrom };
-  const outputDir = path.join(workDir, 'output');
-  const t = spec.training;
+  const checkpoints = CheckpointKeeper.forCurrentActivity(store, previous ?? NO_CHECKPOINT);
+  const resumeFrom = await checkpoints.restore(outputDir);
+  const progress: TrainingProgress = {
+    step: previous?.checkpointStep ?? 0,
+    totalSteps: previous?.totalSteps ?? null,
+    loss: null,
+    evalLoss: null,
+    phase: 'starting',
+    ...checkpoints.current,
+  };
+  ctx.heartbeat(progress);
 
   let earlyStopped = false;
-  const done = await withPeriodicHeartbeat(
-    () => progress,
-    () =>
-      runTrainer({
-        command: 'train',
-        workDir,
-        signal: ctx.cancellationSignal,
-        config: {
-          ...baseModelConfig(spec),
-          method: t.method,
-          lora: t.lora,
-          epochs: t.epochs,
-          max_steps: t.max_steps ?? null,
-          batch_size: t.batch_size,
-          gradient_accumulation_steps: t.gradient_accumulation_steps,
-          learning_rate: t.learning_rate,
-          warmup_steps: t.warmup_steps,
-          max_length: spec.data.max_length,
-          seed: spec.data.split.seed,
-          eval_steps: t.eval_steps,
-          save_steps: t.save_steps,
-          early_stopping_patience: t.early_stopping.patience,
-          train_file: trainFile,
-          // A spec may give validation no share: then training runs without evaluation or early stopping.
-          validation_file: validation.size > 0 ? validationFile : null,
-          output_dir: outputDir,
-          resume_from_checkpoint: resumeFrom,
-        },
-        onEvent: (event) => {
-          if (event.event === 'started') progress.totalSteps = num(event.total_steps);
-          if (event.event === 'step') {
-            progress.step = num(event.step) ?? progress.step;
-            progress.loss = num(event.loss);
-            ctx.heartbeat(progress);
-          }
-          if (event.event === 'eval') progress.evalLoss = num(event.eval_loss);
-          if (event.event === 'checkpoint') {
-            progress.checkpoint = String(event.path);
-            ctx.heartbeat(progress);
-          }
-          if (event.event === 'early_stop') earlyStopped = true;
-        },
+  // Uploads run one at a time, in the order the trainer announced its checkpoints.
+  let uploads: Promise<void> = Promise.resolve();
+  const onEvent = (event: TrainerEvent, trainer: TrainerChannel): void => {
+    switch (event.event) {
+      case 'started':
+        progress.totalSteps = num(event.total_steps);
+        break;
+      case 'step':
+        progress.step = num(event.step) ?? progress.step;
+        progress.loss = num(event.loss);
+        progress.phase = 'training';
+        break;
+      case 'alive':
+        progress.phase = typeof event.phase === 'string' ? event.phase : progress.phase;
+        break;
+      case 'eval':
+        progress.evalLoss = num(event.eval_loss);
+        break;
+      case 'early_stop':
+        earlyStopped = true;
+        break;
+      case 'checkpoint': {
+        const step = num(event.step)!;
+        uploads = uploads.then(async () => {
+          Object.assign(progress, await checkpoints.upload(step, String(event.path), num(event.best_step)));
+          ctx.heartbeat(progress);
+          trainer.send({ ack: step });
+        });
+        // A failed upload fails the attempt below; the trainer, never acknowledged, waits until it is killed.
+        uploads.catch(() => undefined);
+        return;
+      }
+    }
+    ctx.heartbeat(progress);
+  };
+
+  let done: TrainerEvent;
+  try {
+    done = await runTrainer({
+      command: 'train',
+      workDir,
+      signal: ctx.cancellationSignal,
+      stallTimeoutMs: heartbeatTimeoutMs(spec),
+      config: trainerTrainConfig(spec, {
+        trainFile,
+        validationFile: validation.size > 0 ? validationFile : null,
+        outputDir,
+        resumeFrom,
       }),
-  );
+      onEvent,
+    });
+  } finally {
+    // Whatever ended the trainer, a checkpoint it announced is stored (or its upload failed) before this attempt ends.
+    await uploads.catch(() => undefined);
+  }
+  await uploads;
 
   const model = await store.putDirectory(String(done.model_dir));
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -94,9 +118,11 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
     model,
     steps: num(done.steps) ?? progress.step,
     trainLoss: num(done.train_loss) ?? Number.NaN,
+    finalLoss: num(done.final_loss),
     bestEvalLoss: num(done.best_eval_loss),
+    bestStep: num(done.best_step),
     earlyStopped,
-    resumedFromStep: resumeFrom ? (previous?.step ?? null) : null,
+    resumedFromStep: resumeFrom ? (previous?.checkpointStep ?? null) : null,
     runtimeS: num(done.runtime_s) ?? 0,
   };
 }

@@ -39,3 +39,19 @@ export function killTrainerGroups(): void {
   for (const pid of liveGroups) signalTrainerGroup(pid, 'SIGKILL');
   liveGroups.clear();
 }
+
+let shuttingDown = false;
+
+/**
+ * A planned move: the worker is shutting down, so every trainer checkpoints at the end of its current step and
+ * stops (SIGTERM to its group); their activities then fail as WorkerShuttingDown, a retryable failure, and the
+ * retry resumes from that checkpoint on another worker.
+ */
+export function stopTrainersForShutdown(): void {
+  shuttingDown = true;
+  for (const pid of liveGroups) signalTrainerGroup(pid, 'SIGTERM');
+}
+
+export function workerIsShuttingDown(): boolean {
+  return shuttingDown;
+}

@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import type { ApplicationFailure } from '@temporalio/common';
 import { modelCacheDir, pythonBin, trainerDir } from '../../config/paths';
 import { fail, hintOf, type FailureType } from '../../failures';
-import { releaseTrainerGroup, signalTrainerGroup, trackTrainerGroup } from './trainer-groups';
+import { releaseTrainerGroup, signalTrainerGroup, trackTrainerGroup, workerIsShuttingDown } from './trainer-groups';
 
 /** One JSON line from the trainer's stdout. */
 export interface TrainerEvent {
@@ -13,15 +13,22 @@ export interface TrainerEvent {
   [key: string]: unknown;
 }
 
+/** What the worker can say to a running trainer: one JSON line on its stdin (the train command's acknowledgements). */
+export interface TrainerChannel {
+  send(message: Record<string, unknown>): void;
+}
+
 export interface TrainerRun {
   command: 'train' | 'evaluate' | 'inspect-model' | 'token-stats';
-  config: Record<string, unknown>;
+  config: object;
   /** The config file and any scratch files go here. */
   workDir: string;
-  onEvent?: (event: TrainerEvent) => void;
+  onEvent?: (event: TrainerEvent, channel: TrainerChannel) => void;
   /** Aborting sends SIGTERM to the trainer's process group so it can checkpoint, then SIGKILL after `graceMs`. */
   signal?: AbortSignal;
   graceMs?: number;
+  /** A trainer that prints no event for this long is hung: its group is killed and the run fails as TrainerHung. */
+  stallTimeoutMs?: number;
 }
 
 /** The catalogued failure for each `type` of the trainer's `error` event; any other type is a TrainerFailed. */
@@ -60,8 +67,15 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
       // The trainer watches this pid and ends its group when it is gone (a SIGKILLed worker runs no cleanup).
       TEMPERED_PARENT_PID: String(process.pid),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // A trainer that has exited cannot read what is still being sent; that is no error of the worker's.
+  child.stdin!.on('error', () => {});
+  const channel: TrainerChannel = {
+    send: (message) => {
+      if (child.stdin!.writable) child.stdin!.write(`${JSON.stringify(message)}\n`);
+    },
+  };
   const pid = child.pid;
   if (pid !== undefined) {
     trackTrainerGroup(pid);
@@ -77,8 +91,21 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
   let done: TrainerEvent | undefined;
   let error: TrainerEvent | undefined;
   let cancelled: TrainerEvent | undefined;
+  let hungFor: number | undefined;
+  let lastEventAt = Date.now();
+  const stallCheck =
+    run.stallTimeoutMs === undefined || pid === undefined
+      ? undefined
+      : setInterval(() => {
+          const silent = Date.now() - lastEventAt;
+          if (silent > run.stallTimeoutMs! && hungFor === undefined) {
+            hungFor = silent;
+            signalTrainerGroup(pid, 'SIGKILL');
+          }
+        }, Math.min(1000, run.stallTimeoutMs));
   const lines = readline.createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
+    lastEventAt = Date.now();
     let event: TrainerEvent;
     try {
       event = JSON.parse(line) as TrainerEvent;
@@ -89,7 +116,7 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
     if (event.event === 'done') done = event;
     else if (event.event === 'error') error = event;
     else if (event.event === 'cancelled') cancelled = event;
-    run.onEvent?.(event);
+    run.onEvent?.(event, channel);
   });
 
   let killTimer: NodeJS.Timeout | undefined;
@@ -106,9 +133,17 @@ export async function runTrainer(run: TrainerRun): Promise<TrainerEvent> {
   });
   run.signal?.removeEventListener('abort', onAbort);
   if (killTimer) clearTimeout(killTimer);
+  if (stallCheck) clearInterval(stallCheck);
 
   if (run.signal?.aborted) throw run.signal.reason ?? new Error(`trainer ${run.command} cancelled`);
+  if (hungFor !== undefined) {
+    const limit = run.stallTimeoutMs! / 1000;
+    throw trainerFailure('TrainerHung', `trainer ${run.command} reported nothing for ${Math.round(hungFor / 1000)} s (its limit is ${limit} s) and was killed`);
+  }
   if (exit.code === 0 && done) return done;
+  if (cancelled && workerIsShuttingDown()) {
+    throw trainerFailure('WorkerShuttingDown', `trainer ${run.command} checkpointed at step ${String(cancelled.step)} and stopped because its worker is shutting down`);
+  }
   throw failureOf(run.command, exit, { error, cancelled }, stderrTail);
 }
 

@@ -36,15 +36,19 @@ export function workDirName(id: ActivityIdentity, kind: string): string {
  * checkpoints its previous attempt left there. A new run of the workflow gets a new directory.
  */
 export function activityWorkDir(kind: string): string {
+  const dir = path.join(stateDir, 'work', workDirName(currentActivity(), kind));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The running activity's identity. */
+export function currentActivity(): ActivityIdentity {
   const info = Context.current().info;
-  const id: ActivityIdentity = {
+  return {
     workflowId: info.workflowExecution?.workflowId,
     runId: info.workflowExecution?.runId ?? info.activityRunId,
     activityId: info.activityId,
   };
-  const dir = path.join(stateDir, 'work', workDirName(id, kind));
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
 }
 
 /** Letters, digits, `_` and `-` only: dots go too, so no part of a name can be `.` or `..`. */
