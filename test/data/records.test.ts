@@ -55,6 +55,16 @@ describe('canonical records', () => {
     assert.notEqual(qaRecord('Where is my order?', 'Call us.', 3).id, a.id);
   });
 
+  it('hashes exactly the normalised text for any script, including characters folded with their neighbours', () => {
+    const texts = ['Ｒｅｆｕｎｄ　№５！', 'ご注文ありがとうございます。', 'ｶﾞｲﾄﾞ ﾊﾟｽ', 'Cafe\u0301 naïve ﬁle', 'ΟΔΟΣ', 'οδος ϹϹ', '㈱テスト ①②', 'emoji 😀 done', ' \t—…「」 '];
+    for (const question of texts) {
+      for (const answer of texts) {
+        const expected = createHash('sha256').update(`user: ${normaliseText(question)}\nassistant: ${normaliseText(answer)}`).digest('hex').slice(0, 16);
+        assert.equal(qaRecord(question, answer, 1).id, expected, `${question} / ${answer}`);
+      }
+    }
+  });
+
   it('normalises text to lower case without punctuation and with single spaces', () => {
     assert.equal(normaliseText('  What’s the   RETURN policy?!\n'), 'what s the return policy');
   });

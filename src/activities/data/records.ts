@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { unitTables } from './near-duplicates/normalise';
+import { sha256Hex } from './sha256';
 
 /**
  * The canonical training record every source is converted to. The last message is the assistant answer
@@ -52,8 +53,25 @@ export function makeRecord({ turns, category, source, systemPrompt }: RecordInpu
  * contexts stay distinct. The system prompt is left out: it is the same for the whole data set.
  */
 export function recordId(messages: ChatMessage[]): string {
-  const dialog = messages.filter((m) => m.role !== 'system').map((m) => `${m.role}: ${normaliseText(m.content)}`);
-  return createHash('sha256').update(dialog.join('\n')).digest('hex').slice(0, 16);
+  // The UTF-8 bytes of the dialog lines (`role: normalised content`, joined by newlines), built without strings.
+  let length = 0;
+  for (const { role, content } of messages) {
+    if (role === 'system') continue;
+    reserveIdBytes(length + role.length + 3 + 3 * content.length);
+    if (length > 0) idBytes[length++] = LINE_FEED;
+    length += idBytes.write(role, length, 'latin1');
+    idBytes[length++] = COLON;
+    idBytes[length++] = SPACE;
+    const end = writeNormalisedUtf8(content, idBytes, length);
+    if (end !== -1) {
+      length = end;
+    } else {
+      const normalised = normaliseText(content);
+      reserveIdBytes(length + Buffer.byteLength(normalised));
+      length += idBytes.write(normalised, length, 'utf8');
+    }
+  }
+  return sha256Hex(idBytes.subarray(0, length)).slice(0, 16);
 }
 
 /**
@@ -70,6 +88,70 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Punctuation, symbols and white space: the same set as SEPARATORS, restricted to ASCII. */
 const ASCII_SEPARATORS = /[\t\n\v\f\r !-/:-@[-`{-~]+/g;
 const SEPARATORS = /[\p{P}\p{S}\s]+/gu;
+const LINE_FEED = 0x0a;
+const SPACE = 0x20;
+const COLON = 0x3a;
+
+/** Reused from record to record: a million ids would otherwise build three million throwaway strings. */
+let idBytes = Buffer.allocUnsafe(4096);
+
+function reserveIdBytes(capacity: number): void {
+  if (idBytes.length < capacity) idBytes = Buffer.allocUnsafe(2 * capacity);
+}
+
+/**
+ * Writes the UTF-8 bytes of `normaliseText(text)` at `into[at]` (at most three a character) and returns where
+ * they end, or returns -1 at a character that must be folded with its neighbours.
+ */
+function writeNormalisedUtf8(text: string, into: Buffer, at: number): number {
+  const units = idUnits();
+  let end = at;
+  let gap = false;
+  for (let i = 0; i < text.length; i++) {
+    const unit = units[text.charCodeAt(i)];
+    if (unit < 0) return -1;
+    if (unit === SEPARATOR_UNIT) {
+      // Runs become one space, and none leads or trails (the trim).
+      gap = end > at;
+      continue;
+    }
+    if (gap) into[end++] = SPACE;
+    gap = false;
+    if (unit < 0x80) {
+      into[end++] = unit;
+    } else if (unit < 0x800) {
+      into[end++] = 0xc0 | (unit >>> 6);
+      into[end++] = 0x80 | (unit & 0x3f);
+    } else {
+      into[end++] = 0xe0 | (unit >>> 12);
+      into[end++] = 0x80 | ((unit >>> 6) & 0x3f);
+      into[end++] = 0x80 | (unit & 0x3f);
+    }
+  }
+  return end;
+}
+
+/** In idUnits: a unit that SEPARATORS matches once folded. */
+const SEPARATOR_UNIT = 0x10000;
+let units: Int32Array | undefined;
+
+/**
+ * Per UTF-16 unit, built on first use: its NFKC lower-case form, SEPARATOR_UNIT, or -1 where folding unit by
+ * unit could differ from folding the text (see UnitTables.folded; also Ϲ, whose NFKC form Σ lower-cases by its
+ * place in the word).
+ */
+function idUnits(): Int32Array {
+  if (units) return units;
+  const { folded } = unitTables();
+  const separator = new RegExp(SEPARATORS.source, 'u');
+  units = new Int32Array(0x10000);
+  for (let code = 0; code < 0x10000; code++) {
+    const unit = folded[code] & 0xffff;
+    if (folded[code] < 0 || String.fromCharCode(code).normalize('NFKC').includes('\u03a3')) units[code] = -1;
+    else units[code] = separator.test(String.fromCharCode(unit)) ? SEPARATOR_UNIT : unit;
+  }
+  return units;
+}
 
 /**
  * The question that opens the conversation: every record cut from one dialog shares it, so the split

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { PipelineSpec } from '../../spec/schema';
+import { sha256Hex } from './sha256';
 
 export type SplitName = 'train' | 'validation' | 'test';
 export type SplitShares = PipelineSpec['data']['split'];
@@ -56,7 +56,7 @@ export function assignSplits(groups: SplitGroup[], shares: SplitShares): SplitNa
 
 /** A uniform number in [0, 1) from the seed and the key: 52 bits of sha256, exact in a double. */
 export function hashPosition(seed: number, key: string): number {
-  const hex = createHash('sha256').update(`${seed}\u0000${key}`).digest('hex').slice(0, 13);
+  const hex = sha256Hex(`${seed}\u0000${key}`).slice(0, 13);
   return parseInt(hex, 16) / 2 ** 52;
 }
 

@@ -1,5 +1,6 @@
 import type { PipelineSpec } from '../../../spec/schema';
-import { exactKeyPair, NearDuplicateIndex } from '../near-duplicates';
+import { NearDuplicateIndex } from '../near-duplicates';
+import { exactKeyPair } from '../near-duplicates/exact-key';
 import { createPiiRedactor } from '../pii';
 import type { ProblemList } from '../problems';
 import type { Progress } from '../progress';

@@ -1,4 +1,4 @@
-import { FNV_OFFSET, FNV_PRIME, fmix32 } from './hashing';
+import { FNV_OFFSET, FNV_PRIME, fmix32 } from '../hash32';
 import { UnitBuffer, writeNormalised } from './normalise';
 
 const scratch = new UnitBuffer();

@@ -38,10 +38,14 @@ export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { thresho
  */
 const BUCKET_REPRESENTATIVES = 8;
 
+/** Lookups numbered before `verified` is cleared: `2 * lookup + 1` must fit in 31 bits for the shift. */
+const MAX_LOOKUPS = 0x3fffffff;
+
 /**
  * Near-duplicate detection over up to millions of short texts: MinHash signatures with LSH banding, candidates
  * verified by estimated Jaccard. Memory is typed arrays only, no object per text: at the defaults 72 bytes of
- * signature and 90 to 130 of buckets per text (160 bytes a text in all for 200,000 texts, 190 for a million).
+ * signature and 90 to 130 of buckets per text (160 bytes a text in all for 200,000 texts, 190 for a million),
+ * plus 4 to 8 bytes of verification marks.
  */
 export class NearDuplicateIndex {
   private readonly threshold: number;
@@ -55,10 +59,13 @@ export class NearDuplicateIndex {
   private readonly query: Signature;
   private readonly queryKeys: Int32Array;
   private readonly candidates = new Int32Array(64);
-  /** Candidates already verified for the current text (one often shares several bands with it). */
-  private readonly checkedIds = new Int32Array(32);
-  private readonly checkedMatches = new Uint8Array(32);
-  private checkedCount = 0;
+  /**
+   * Per indexed text, `2 * lookup + outcome` of the last lookup that verified it: a candidate often shares many
+   * bands with a text (template siblings share dozens), and is then verified once, not once per band.
+   */
+  private verified = new Uint32Array(1024);
+  /** Numbers the lookups from 1, for `verified`. */
+  private lookups = 0;
   /** Keeps the loads of `match`'s first pass from being optimised away. */
   private touched = 0;
 
@@ -91,7 +98,7 @@ export class NearDuplicateIndex {
   /** Approximate bytes held: signatures, buckets and scratch buffers. */
   get bytes(): number {
     const buckets = this.tables.reduce((sum, table) => sum + table.bytes, 0);
-    return this.signatures.bytes + buckets + this.shingles.hashes.byteLength;
+    return this.signatures.bytes + buckets + this.verified.byteLength + this.shingles.hashes.byteLength;
   }
 
   /**
@@ -122,7 +129,7 @@ export class NearDuplicateIndex {
       touched += tables[band].touch(queryKeys[band]);
     }
     this.touched = touched;
-    this.checkedCount = 0;
+    this.startLookup();
     let earliest = -1;
     for (let band = 0; band < this.bands; band++) {
       const first = band * rows;
@@ -147,13 +154,24 @@ export class NearDuplicateIndex {
     return earliest;
   }
 
-  private isNearDuplicate(other: number): boolean {
-    for (let i = 0; i < this.checkedCount; i++) if (this.checkedIds[i] === other) return this.checkedMatches[i] === 1;
-    const matches = this.signatures.estimatedJaccard(other, this.query) >= this.threshold;
-    if (this.checkedCount < this.checkedIds.length) {
-      this.checkedIds[this.checkedCount] = other;
-      this.checkedMatches[this.checkedCount++] = matches ? 1 : 0;
+  /** Gives `verified` room for every indexed text, and the lookup a number no entry holds yet. */
+  private startLookup(): void {
+    if (this.verified.length < this.size) {
+      const verified = new Uint32Array(Math.max(this.verified.length * 2, this.size));
+      verified.set(this.verified);
+      this.verified = verified;
     }
+    if (++this.lookups > MAX_LOOKUPS) {
+      this.verified.fill(0);
+      this.lookups = 1;
+    }
+  }
+
+  private isNearDuplicate(other: number): boolean {
+    const mark = this.verified[other];
+    if (mark >>> 1 === this.lookups) return (mark & 1) === 1;
+    const matches = this.signatures.reachesJaccard(other, this.query, this.threshold);
+    this.verified[other] = (this.lookups << 1) | (matches ? 1 : 0);
     return matches;
   }
 }

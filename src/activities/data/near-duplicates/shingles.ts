@@ -1,4 +1,5 @@
-import { FNV_OFFSET, FNV_PRIME, fmix32, pairHash } from './hashing';
+import { FNV_OFFSET, FNV_PRIME, fmix32 } from '../hash32';
+import { pairHash } from './hashing';
 import { astralClass, foldUnicode, HIGH_SURROGATE, IGNORED, SEPARATOR, UNSPACED, unitTables, WORD } from './normalise';
 
 /**

@@ -1,4 +1,4 @@
-import { FNV_OFFSET, FNV_PRIME, fmix32 } from './hashing';
+import { FNV_OFFSET, FNV_PRIME, fmix32 } from '../hash32';
 import type { Signature } from './minhash';
 
 /** Chance that two different minima agree in their stored byte. */
@@ -66,24 +66,31 @@ export class SignatureStore {
   }
 
   /**
-   * Estimated Jaccard similarity of the shingle sets behind stored signature `id` and `signature`: the share of
-   * bins, among those filled in at least one, whose minima agree (bins empty in only one disagree), less chance
-   * agreement. Compares four one-byte bins per 32-bit word (a zero byte of a ^ b marks an agreeing bin).
+   * Whether the estimated Jaccard similarity of the shingle sets behind stored signature `id` and `signature`
+   * reaches `threshold`. The estimate is the share of bins, among those filled in at least one, whose minima agree
+   * (bins empty in only one disagree), less chance agreement. Compares four one-byte bins per 32-bit word (a zero
+   * byte of a ^ b marks an agreeing bin). Most candidates fall short: the masks give how many bins could still
+   * agree, so the comparison stops once even all of them would not reach the threshold.
    */
-  estimatedJaccard(id: number, signature: Signature): number {
+  reachesJaccard(id: number, signature: Signature, threshold: number): boolean {
     const { maskWords } = this;
     const words = this.wordChunks[id >>> CHUNK_BITS];
     const at = (id & (CHUNK_SIZE - 1)) * this.recordWords;
     const maskAt = at + (this.bins >>> 2);
     let filledInEither = 0;
     let filledInBoth = 0;
-    let agreeing = 0;
     for (let block = 0; block < maskWords; block++) {
       const emptyA = words[maskAt + block];
       const emptyB = signature.emptyBins[block];
-      const both = ~(emptyA | emptyB);
       filledInEither += 32 - bitCount(emptyA & emptyB);
-      filledInBoth += bitCount(both);
+      filledInBoth += bitCount(~(emptyA | emptyB));
+    }
+    let agreeing = 0;
+    let undecided = filledInBoth;
+    for (let block = 0; block < maskWords; block++) {
+      // The estimate grows with `agreeing`: if every bin left agreed and it still fell short, nothing can reach it.
+      if (jaccardEstimate(agreeing + undecided, filledInBoth, filledInEither) < threshold) return false;
+      const both = ~(words[maskAt + block] | signature.emptyBins[block]);
       let agree = 0;
       for (let word = 0; word < 8; word++) {
         const x = words[at + block * 8 + word] ^ signature.words[block * 8 + word];
@@ -91,10 +98,15 @@ export class SignatureStore {
         agree |= ((Math.imul(zeroBytes >>> 7, 0x204081) >>> 21) & 0xf) << (word * 4);
       }
       agreeing += bitCount(agree & both);
+      undecided -= bitCount(both);
     }
-    const estimate = (agreeing - filledInBoth * CHANCE_AGREEMENT) / (filledInEither * (1 - CHANCE_AGREEMENT));
-    return Math.max(0, Math.min(1, estimate));
+    return jaccardEstimate(agreeing, filledInBoth, filledInEither) >= threshold;
   }
+}
+
+/** The Jaccard estimate from bin counts, corrected for chance agreement (not clamped: compared with a threshold in (0, 1]). */
+function jaccardEstimate(agreeing: number, filledInBoth: number, filledInEither: number): number {
+  return (agreeing - filledInBoth * CHANCE_AGREEMENT) / (filledInEither * (1 - CHANCE_AGREEMENT));
 }
 
 /** 32-bit key of the band of `length` bins from `first` of the signature at `values[start]`: equal bands, equal keys. */

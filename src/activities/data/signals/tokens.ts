@@ -1,4 +1,5 @@
-import { FNV_OFFSET, fmix32, fnvStep } from './hash';
+import { FNV_OFFSET } from '../hash32';
+import { fmix32, fnvStep } from './hash';
 import { Script, scriptOf } from './script';
 
 /**
