@@ -57,19 +57,14 @@ class GpuHost {
 
   async stop(signal: NodeJS.Signals, withinMs = 60_000): Promise<void> {
     if (this.exited) return;
-    const exit = new Promise((resolve) => this.process.once('exit', resolve));
     this.process.kill(signal);
-    await waitFor(async () => (await Promise.race([exit.then(() => true), delay(200).then(() => false)])) as boolean, withinMs, `gpu host ${this.pid} to exit on ${signal}`);
+    await waitFor(() => this.exited, withinMs, `gpu host ${this.pid} to exit on ${signal}`);
   }
 
   /** The trainer this host's worker runs, once it runs one. */
   trainer(): Promise<number> {
     return waitFor(() => trainersStartedBy(this.pid)[0], 240_000, `a trainer started by the gpu worker ${this.pid}`);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The fine-tune activity's last heartbeat, while it is pending. */

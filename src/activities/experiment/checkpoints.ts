@@ -53,7 +53,7 @@ export class CheckpointKeeper {
   async restore(outputDir: string): Promise<string | null> {
     const { checkpoint, checkpointStep, best } = this.state;
     // Folders an earlier attempt on this host left may be newer than the stored checkpoint, or half written.
-    const restored = new Set([`checkpoint-${checkpointStep}`, `checkpoint-${best?.step}`]);
+    const restored = new Set([checkpointStep, best?.step].filter((step) => step != null).map((step) => `checkpoint-${step}`));
     for (const entry of fs.existsSync(outputDir) ? fs.readdirSync(outputDir) : []) {
       if (entry.startsWith('checkpoint-') && !restored.has(entry)) fs.rmSync(path.join(outputDir, entry), { recursive: true, force: true });
     }
@@ -84,9 +84,13 @@ export class CheckpointKeeper {
     this.state = { checkpoint: ref, checkpointStep: step, best };
 
     const keep = [ref, ...(best ? [best.ref] : [])];
-    const dropped = [previous.checkpoint, previous.best?.ref].filter((r): r is ArtifactRef => r !== null && r !== undefined);
-    for (const old of dropped) {
-      if (!keep.some((k) => k.sha256 === old.sha256)) await this.store.deleteDirectory(old, keep);
+    const kept = new Set(keep.map((k) => k.sha256));
+    for (const old of [previous.checkpoint, previous.best?.ref]) {
+      // The previous checkpoint may also have been the best: delete it once.
+      if (old && !kept.has(old.sha256)) {
+        kept.add(old.sha256);
+        await this.store.deleteDirectory(old, keep);
+      }
     }
     return this.state;
   }
