@@ -58,4 +58,15 @@ describe('runTrainer and the trainer process group', function () {
     assert.equal(isRunning(pid), false);
     assert.deepEqual(liveProcessesInGroup(pid), []);
   });
+
+  it('refuses a train config that leaves out a field, instead of taking a default of its own', async () => {
+    const config: Record<string, unknown> = { ...endlessTrainingConfig(workDir) };
+    delete config.warmup_steps;
+    const failure = await runTrainer({ command: 'train', workDir, config }).then(
+      () => assert.fail('the trainer accepted an incomplete config'),
+      (err: unknown) => err as ApplicationFailure,
+    );
+    assert.equal(failure.type, 'InvalidTrainerConfig');
+    assert.match(failure.message, /warmup_steps: required/);
+  });
 });
