@@ -20,6 +20,7 @@ export const FAILURES = {
   TrainerCrashed: { retryable: true, hint: 'the trainer process died; the retry resumes from the last checkpoint' },
   TrainerHung: { retryable: true, hint: 'the trainer stopped reporting progress; the retry resumes from the last checkpoint' },
   WorkerShuttingDown: { retryable: true, hint: 'the gpu worker was stopped; another worker resumes from the checkpoint it just uploaded' },
+  SweepFailed: { retryable: false, hint: 'no trial could be ranked by validation loss; each trial\'s error is in the sweep\'s status' },
   CheckpointLost: { retryable: false, hint: 'the checkpoint to resume from is gone from the artifact store; start the pipeline again' },
   ApprovalRefused: { retryable: false, hint: 'sign the decision with `tempered approve|reject` and a key listed in TEMPERED_APPROVER_KEYS' },
   AlertTargetUnknown: { retryable: false, hint: 'name a target configured in the workers\' TEMPERED_ALERT_TARGETS file' },

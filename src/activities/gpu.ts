@@ -1,2 +1,3 @@
-/** Activities of the gpu queue: training, one run per GPU slot. */
+/** Activities of the gpu queue: training and exporting, one run per GPU slot. */
 export { fineTune } from './experiment/fine-tune';
+export { exportModel } from './experiment/export-model';

@@ -1,4 +1,5 @@
-import type { PipelineResult, PipelineStatus } from '../pipeline/types';
+import { describeTrial } from '../pipeline/sweep';
+import type { PipelineResult, PipelineStatus, SweepTrial } from '../pipeline/types';
 import type { ActivityProgress } from './live-status';
 
 const n = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : String(Math.round(x * 10 ** digits) / 10 ** digits));
@@ -12,12 +13,29 @@ export function formatStatus(status: PipelineStatus): string {
       .join(' ');
     lines.push(`  ${i + 1} ${p.name.padEnd(22)} ${p.state.padEnd(9)} ${summary}`);
   });
+  if (status.estimate) lines.push(`  training estimate: ${formatEstimate(status.estimate)}`);
+  for (const note of status.estimate?.notes ?? []) lines.push(`    ${note}`);
+  if (status.sweep) {
+    lines.push(`  sweep (${status.sweep.strategy}), ranked by validation loss:`);
+    for (const t of status.sweep.trials) lines.push(formatTrial(t, t.index === status.sweep.bestTrial));
+  }
   if (status.awaitingApproval) {
     lines.push(`  waiting for approval by ${status.awaitingApproval.approvers.join(', ') || 'anyone'} until ${status.awaitingApproval.deadline}`);
     lines.push(`  evidence: ${status.awaitingApproval.evidence.uri}`);
   }
   for (const w of status.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
+}
+
+function formatEstimate(e: NonNullable<PipelineResult['estimate']>): string {
+  const planned = `${e.steps} steps, ${e.tokens} tokens on ${e.hardware}: ${e.seconds === null ? 'time unknown' : `${e.seconds} s`}` + (e.costUsd === null ? '' : `, $${e.costUsd}`);
+  if (!e.actual) return `${planned} (estimated)`;
+  return `${planned} estimated; took ${e.actual.actualS} s for ${e.actual.actualSteps} steps` + (e.actual.ratio === null ? '' : ` (${e.actual.ratio} x the estimate)`);
+}
+
+function formatTrial(t: SweepTrial, best: boolean): string {
+  const outcome = t.state === 'completed' ? `eval loss ${n(t.bestEvalLoss)} after ${t.steps} steps` : t.state === 'failed' ? `failed: ${t.error}` : t.state;
+  return `    ${best ? '*' : ' '} trial ${t.index} ${describeTrial(t.params).padEnd(36)} ${outcome}`;
 }
 
 export function formatActivity(a: ActivityProgress): string | null {
@@ -40,11 +58,14 @@ export function formatSummary(r: PipelineResult): string {
     `  1 planning      approach ${r.plan.approach}; ${r.plan.gpuMemoryGb ?? '?'} GB GPU memory estimated; guideline ${r.plan.minimumExamples}+ examples; targets ${r.plan.successMetrics.join(', ') || 'none'}`,
     `  2 data          ${c.collected} collected, ${c.kept} kept (dropped ${c.dropped.low_satisfaction} low satisfaction, ${c.dropped.incomplete} incomplete, ${c.dropped.duplicate + c.dropped.near_duplicate} duplicate); ${c.redacted} redacted; split ${c.train}/${c.validation}/${c.test}`,
     `  3 experiment    baseline accuracy ${n(r.baseline.accuracy)}, token F1 ${n(r.baseline.token_f1)}, test loss ${n(r.baseline.loss)}; trained ${r.training.steps} steps, train loss ${n(r.training.trainLoss)}, best eval loss ${n(r.training.bestEvalLoss)}${r.training.earlyStopped ? ' (early stopped)' : ''}`,
+    ...(r.estimate ? [`  estimate      ${formatEstimate(r.estimate)}`] : []),
+    ...(r.exports ? [`  exports       ${[r.exports.merged && `merged ${r.exports.merged.uri}`, r.exports.onnx && `onnx ${r.exports.onnx.uri}`, r.exports.onnxQuantized && `onnx-quantized ${r.exports.onnxQuantized.uri}`].filter(Boolean).join('; ')}`] : []),
     `  4 evaluation    accuracy ${n(r.fineTuned.accuracy)}, token F1 ${n(r.fineTuned.token_f1)}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
       (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : ''),
     `  6 monitoring    ${r.monitoringWorkflowId ? `loop ${r.monitoringWorkflowId} running` : 'not started'}`,
+    ...(r.sweep ? [`  sweep         ${r.sweep.trials.length} trials (${r.sweep.strategy}); best:`, ...r.sweep.trials.map((t) => formatTrial(t, t.index === r.sweep!.bestTrial))] : []),
     ...r.plan.warnings.map((w) => `  warning: ${w}`),
   ].join('\n');
 }

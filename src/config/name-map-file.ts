@@ -13,8 +13,8 @@ export function readNameMapFile(variable: string, env: NodeJS.ProcessEnv = proce
   try {
     parsed = parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw fail('WorkerMisconfigured', `${variable}=${file}: ${code ? `cannot read the file (${code})` : 'not valid YAML'}`);
+    const { code, syscall } = err as NodeJS.ErrnoException;
+    throw fail('WorkerMisconfigured', `${variable}=${file}: ${syscall ? `cannot read the file (${code})` : 'not valid YAML'}`);
   }
   if (parsed === null || parsed === undefined) return new Map();
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

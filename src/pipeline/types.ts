@@ -4,6 +4,7 @@
  */
 import type { ArtifactRef } from '../artifacts/store';
 import type { PipelineSpec } from '../spec/schema';
+import type { TrialParams } from './sweep';
 
 export type { ArtifactRef, PipelineSpec };
 
@@ -51,6 +52,34 @@ export interface Plan {
   /** The guide's minimum dataset size for the chosen method. */
   minimumExamples: number;
   successMetrics: string[];
+}
+
+/** The training budget once the data is known; `null` figures could not be estimated, and `notes` say why. */
+export interface TrainingEstimate {
+  /** `cpu`, or `<gpus> x <gpu_type>` from technical_requirements.compute. */
+  hardware: string;
+  /** Training runs: 1, or the sweep's trials. */
+  trials: number;
+  /** Optimizer steps over all trials. */
+  steps: number;
+  /** Tokens the trainer will process, padding aside. */
+  tokens: number;
+  tokensPerS: number | null;
+  /** Wall-clock training time; trials of a sweep that run side by side overlap. */
+  seconds: number | null;
+  costUsd: number | null;
+  /** Where the throughput comes from, and what is missing for a figure that is null. */
+  notes: string[];
+}
+
+/** The estimate next to what training took, once it is done. */
+export interface EstimateComparison {
+  estimatedS: number | null;
+  actualS: number;
+  /** actual / estimated: above 1, training took longer than planned. */
+  ratio: number | null;
+  estimatedSteps: number;
+  actualSteps: number;
 }
 
 export interface PreparedData {
@@ -131,6 +160,34 @@ export interface TrainingResult {
   earlyStopped: boolean;
   resumedFromStep: number | null;
   runtimeS: number;
+  /** The forgetting guard's measures when the spec configures `training.forgetting`, else null; absent in results recorded before it existed. */
+  forgetting?: ForgettingResult | null;
+}
+
+export interface ForgettingResult {
+  /** Mean loss per assistant token on the general held-out set: the base model's, and the delivered model's; null without one. */
+  heldOutLossBefore: number | null;
+  heldOutLossAfter: number | null;
+  /** General-purpose examples mixed into training. */
+  replayExamples: number;
+}
+
+/**
+ * The deployable forms of a trained model, each its own directory artifact (a manifest ref), and the lineage
+ * document that ties them to their base model, data, spec and code. A part the spec's `export` section left out
+ * is null.
+ */
+export interface ExportResult {
+  /** The LoRA adapter: the training result's own ref. Null for full fine-tuning, whose model is `merged`. */
+  adapter: ArtifactRef | null;
+  /** The adapter merged into its base: safetensors, tokenizer (chat template included), generation config. */
+  merged: ArtifactRef | null;
+  /** ONNX with KV cache (inputs input_ids, attention_mask, position_ids, past_key_values.<i>.key|value), plus the tokenizer files. */
+  onnx: ArtifactRef | null;
+  /** The same graph with 4-bit MatMulNBits weights, for CPU inference. */
+  onnxQuantized: ArtifactRef | null;
+  /** JSON (kind tempered.export-lineage/v1): base model, spec, dataset hashes, code and trainer versions, the parts. */
+  lineage: ArtifactRef;
 }
 
 export interface GateCheck {
@@ -188,6 +245,30 @@ export interface ModelVersion {
 
 export type PipelineOutcome = 'deployed' | 'gate-failed' | 'rejected';
 
+/** One trial of a sweep: its values, where it runs, and how it did. */
+export interface SweepTrial {
+  index: number;
+  /** The trial's child workflow, deterministic for the pipeline run: `<pipeline workflow id>/trial-<index>`. */
+  workflowId: string;
+  params: TrialParams;
+  state: 'pending' | 'running' | 'completed' | 'failed';
+  steps: number | null;
+  trainLoss: number | null;
+  /** The validation loss the sweep ranks trials by. */
+  bestEvalLoss: number | null;
+  bestStep: number | null;
+  earlyStopped: boolean | null;
+  runtimeS: number | null;
+  error: string | null;
+}
+
+export interface SweepResult {
+  strategy: 'grid' | 'random';
+  trials: SweepTrial[];
+  /** Index of the trial with the lowest validation loss; its model goes on to evaluation. */
+  bestTrial: number;
+}
+
 export interface PipelineResult {
   pipeline: string;
   outcome: PipelineOutcome;
@@ -196,6 +277,12 @@ export interface PipelineResult {
   baseline: EvaluationResult['metrics'];
   fineTuned: EvaluationResult['metrics'];
   training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'finalLoss' | 'bestEvalLoss' | 'bestStep' | 'earlyStopped' | 'resumedFromStep'>;
+  /** Every trial of the sweep, when the spec asked for one. */
+  sweep: SweepResult | null;
+  /** The deployable forms of the model (merged, ONNX, quantized ONNX) and their lineage; null when none was asked for. */
+  exports: ExportResult | null;
+  /** The training estimate made before training, with the actual figures next to it. */
+  estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
   gate: GateResult;
   approval: ApprovalRecord | null;
   modelVersion: ModelVersion | null;
@@ -223,6 +310,10 @@ export interface PipelineStatus {
   warnings: string[];
   /** Set while the deployment waits for a person. */
   awaitingApproval: { evidence: ArtifactRef; approvers: string[]; deadline: string } | null;
+  /** The training budget from the data phase, then compared with the actual run. */
+  estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
+  /** The sweep's trials as they run, when the spec asked for one. */
+  sweep: { strategy: 'grid' | 'random'; trials: SweepTrial[]; bestTrial: number | null } | null;
   outcome: PipelineOutcome | null;
 }
 

@@ -30,10 +30,23 @@ export function confineSpecPaths(spec: PipelineSpec, scope: PathScope): Pipeline
   });
   const model = confineBaseModel(spec.experiment.base_model, scope);
   if (typeof model !== 'string') problems.push({ file: scope.source, path: 'experiment.base_model', message: model.refused });
+  // General-purpose data against forgetting is data too: the same roots, refused at submission.
+  const confined = (key: 'replay' | 'held_out', configured: string): string => {
+    const resolved = confineDataPath(configured, scope);
+    if (typeof resolved === 'string') return resolved;
+    problems.push({ file: scope.source, path: `training.forgetting.${key}.path`, message: resolved.refused });
+    return configured;
+  };
+  const { replay, held_out } = spec.training.forgetting;
+  const forgetting = {
+    ...(replay ? { replay: { ...replay, path: confined('replay', replay.path) } } : {}),
+    ...(held_out ? { held_out: { path: confined('held_out', held_out.path) } } : {}),
+  };
   if (problems.length > 0) throw new SpecError(problems, 'PathNotAllowed');
   return {
     ...spec,
     experiment: { ...spec.experiment, base_model: model as string },
+    training: { ...spec.training, forgetting },
     data: { ...spec.data, sources },
   };
 }

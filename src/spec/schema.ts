@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataSchema, fraction } from './data-schema';
+import { sweepSchema } from './sweep-schema';
 
 export { dataSourceSchema } from './data-schema';
 
@@ -111,6 +112,26 @@ const trainingSchema = z
     heartbeat_timeout: duration.default('2m'),
     /** A trainer process that is alive but has made no step, evaluation batch or save for this long counts as hung too. */
     stall_timeout: duration.default('30m'),
+    /** Pack several training examples into each sequence of up to data.max_length tokens: fewer pad tokens, fewer steps per epoch. */
+    packing: z.boolean().default(false),
+    /**
+     * Against catastrophic forgetting: general-purpose chat or instruction JSONL, read by the gpu workers under their
+     * TEMPERED_DATA_ROOTS. `replay` mixes its examples into training as `share` of the training examples; `held_out`
+     * is measured before and after training.
+     */
+    forgetting: z
+      .strictObject({
+        replay: z
+          .strictObject({
+            path: z.string().min(1),
+            share: z.number().gt(0, 'expected a share between 0 and 1, both excluded').lt(1, 'expected a share between 0 and 1, both excluded'),
+          })
+          .optional(),
+        held_out: z.strictObject({ path: z.string().min(1) }).optional(),
+      })
+      .prefault({}),
+    /** A search over learning rate, LoRA rank and alpha, epochs: one training per trial, the best by validation loss kept. */
+    sweep: sweepSchema.optional(),
     lora: z
       .strictObject({
         r: z.int().positive().default(8),
@@ -121,11 +142,33 @@ const trainingSchema = z
       .prefault({}),
   })
   .superRefine((t, ctx) => {
+    if (t.method === 'full' && t.sweep) {
+      for (const key of ['lora_r', 'lora_alpha'] as const) {
+        if (t.sweep.parameters[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['sweep', 'parameters', key], message: 'applies to lora and qlora; method is full' });
+        }
+      }
+    }
     // The best checkpoint is chosen at evaluations, so checkpoints must fall on evaluation steps.
     if (t.save_steps % t.eval_steps !== 0) {
       ctx.addIssue({ code: 'custom', path: ['save_steps'], message: `expected a multiple of eval_steps (${t.eval_steps}), got ${t.save_steps}` });
     }
   });
+
+/**
+ * What the experiment phase exports from the trained model besides the adapter. Evaluation runs the ONNX graphs,
+ * so they are on unless a pipeline turns them off.
+ */
+export const exportSchema = z
+  .strictObject({
+    /** The adapter merged into its base model, as safetensors with the tokenizer (qlora: into the unquantized base). */
+    merged: z.boolean().default(true),
+    /** An ONNX graph with KV cache, for onnxruntime. */
+    onnx: z.boolean().default(true),
+    /** The ONNX graph with 4-bit weights (MatMulNBits), several times smaller and faster on a CPU. */
+    onnx_quantized: z.boolean().default(true),
+  })
+  .prefault({});
 
 const evaluationSchema = z
   .strictObject({
@@ -221,6 +264,7 @@ export const pipelineSpecSchema = z.strictObject({
   technical_requirements: technicalRequirementsSchema.prefault({}),
   experiment: experimentSchema,
   training: trainingSchema.prefault({}),
+  export: exportSchema,
   data: dataSchema,
   evaluation: evaluationSchema,
   deployment: deploymentSchema,
@@ -244,6 +288,7 @@ export const RUN_TIME_TUNABLE_FIELDS = [
   'training.early_stopping.patience',
   'training.heartbeat_timeout',
   'training.stall_timeout',
+  'training.packing',
   'training.lora.r',
   'training.lora.alpha',
   'training.lora.dropout',

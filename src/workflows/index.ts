@@ -1,3 +1,4 @@
-/** Every workflow the control worker serves: the pipeline and the loops it starts. */
+/** Every workflow the control worker serves: the pipeline, and the loops and sweep trials it starts. */
 export { fineTuningPipeline } from './pipeline';
 export { monitoringWorkflow } from './monitoring';
+export { trainingTrial } from './training-trial';

@@ -6,6 +6,7 @@ import { evaluationPhase } from './phases/4-evaluation';
 import { ApprovalInbox, deploymentPhase } from './phases/5-deployment';
 import { continuousImprovementPhase } from './phases/6-continuous-improvement';
 import { PipelineTracker } from './status';
+import { trainedPipeline } from './sweep';
 
 /**
  * The lifecycle of one fine-tuning project, phase by phase. Start it with one JSON object,
@@ -17,9 +18,10 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
 
   const { pipeline, plan } = await planningPhase(tracker, input);
   const data = await dataPhase(tracker, pipeline, plan);
-  const { baseline, training } = await experimentPhase(tracker, pipeline, data);
-  const fineTuned = await evaluationPhase(tracker, pipeline, data, training, baseline);
-  const deployment = await deploymentPhase(tracker, inbox, pipeline, data, training, baseline, fineTuned);
+  const { baseline, training, sweep, exports } = await experimentPhase(tracker, pipeline, data);
+  const trained = trainedPipeline(pipeline, sweep);
+  const fineTuned = await evaluationPhase(tracker, trained, data, training, baseline);
+  const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, baseline, fineTuned);
 
   let monitoringWorkflowId: string | null = null;
   if (deployment.modelVersion) {
@@ -47,6 +49,9 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
       earlyStopped: training.earlyStopped,
       resumedFromStep: training.resumedFromStep,
     },
+    sweep,
+    estimate: tracker.status.estimate,
+    exports,
     gate: deployment.gate,
     approval: deployment.approval,
     modelVersion: deployment.modelVersion,

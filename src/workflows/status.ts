@@ -19,6 +19,8 @@ export class PipelineTracker {
       metrics: {},
       warnings: [],
       awaitingApproval: null,
+      sweep: null,
+      estimate: null,
       outcome: null,
     };
     setHandler(statusQuery, () => this.status);

@@ -58,6 +58,12 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     assert.equal(d.train + d.validation + d.test, d.kept);
     assert.ok(d.test > 0 && d.validation > 0);
     assert.equal(result.training.steps, 12);
+    // The estimate made after the data phase counts the same steps, and is set next to what training took.
+    assert.equal(result.estimate?.hardware, 'cpu');
+    assert.equal(result.estimate?.steps, 12);
+    assert.ok(result.estimate!.seconds! > 0 && result.estimate!.tokens > 0);
+    assert.equal(result.estimate?.actual?.actualSteps, 12);
+    assert.ok(result.estimate!.actual!.actualS > 0 && result.estimate!.actual!.ratio! > 0);
     assert.ok(Number.isFinite(result.training.trainLoss));
     // The trained adapter changed the model: the test loss moved away from the base model's.
     assert.notEqual(result.fineTuned.loss, result.baseline.loss);
@@ -70,8 +76,11 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     const registered = index.versions.find((v) => v.version === result.modelVersion?.version);
     assert.equal(registered?.stage, 'production');
     assert.ok(await store.exists(result.modelVersion!.model));
-    const entry = await store.getJson<{ lineage: { data: { train: { sha256: string }; report: ArtifactRef }; gate: { passed: boolean } } }>(result.modelVersion!.entry);
+    const entry = await store.getJson<{ exports: { onnx: ArtifactRef } | null; lineage: { data: { train: { sha256: string }; report: ArtifactRef }; gate: { passed: boolean } } }>(result.modelVersion!.entry);
     assert.equal(entry.lineage.gate.passed, true);
+    // The best checkpoint was exported, and the registered version points at its deployable forms.
+    for (const part of [result.exports?.merged, result.exports?.onnx, result.exports?.onnxQuantized, result.exports?.lineage]) assert.ok(part && (await store.exists(part)));
+    assert.deepEqual(entry.exports?.onnx, result.exports!.onnx);
     assert.ok(entry.lineage.data.train.sha256.length === 64);
 
     const status = await handle.query(statusQuery);

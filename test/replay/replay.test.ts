@@ -21,13 +21,15 @@ describe('replay of recorded histories', function () {
         return history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       }),
     );
-    assert.deepEqual([...types].sort(), ['fineTuningPipeline', 'monitoringWorkflow']);
+    assert.deepEqual([...types].sort(), ['fineTuningPipeline', 'monitoringWorkflow', 'trainingTrial']);
   });
 
   for (const file of files) {
     it(`replays ${file} without non-determinism`, async () => {
       const history = JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'));
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+      // Under its own workflow id: a pipeline names its sweep trials after it.
+      const workflowId = historyFromJSON(history).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || file;
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
     });
   }
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { baseModelConfig } from '../../src/activities/trainer/model-source';
 import { workerRoots } from '../../src/config/roots';
 import { findCataloguedSpec } from '../../src/spec/catalogue';
-import { confineBaseModel, confineDataPath, type PathScope } from '../../src/spec/confine';
+import { confineBaseModel, confineDataPath, confineSpecPaths, type PathScope } from '../../src/spec/confine';
 import { loadSpecFile, SpecError } from '../../src/spec/load';
 
 describe('paths a spec may name', () => {
@@ -50,6 +50,34 @@ describe('paths a spec may name', () => {
     for (const bad of ['/etc', '../secret.csv', '~/.ssh', 'package:os;rm', 'a/../../b']) {
       assert.equal(typeof confineBaseModel(bad, catalogued), 'object', bad);
     }
+  });
+});
+
+describe('general data against forgetting', () => {
+  it('is confined like a data source when the spec is submitted, each refusal naming its field', () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'forgetting-')));
+    const dataRoot = path.join(root, 'data');
+    fs.mkdirSync(dataRoot);
+    const roots = workerRoots({ TEMPERED_DATA_ROOTS: dataRoot });
+    const demo = loadSpecFile('customer-support-demo').spec;
+    const scope: PathScope = { specDir: null, roots, source: '<inline>' };
+    const withForgetting = (replay: string, heldOut: string) => ({
+      ...demo,
+      data: { ...demo.data, sources: [{ ...demo.data.sources[0]!, path: 'faq.csv' }] },
+      training: { ...demo.training, forgetting: { replay: { path: replay, share: 0.1 }, held_out: { path: heldOut } } },
+    });
+    const confined = confineSpecPaths(withForgetting('general.jsonl', 'held-out.jsonl'), scope);
+    assert.equal(confined.training.forgetting.replay?.path, path.join(dataRoot, 'general.jsonl'));
+    assert.equal(confined.training.forgetting.replay?.share, 0.1);
+    assert.equal(confined.training.forgetting.held_out?.path, path.join(dataRoot, 'held-out.jsonl'));
+    assert.throws(
+      () => confineSpecPaths(withForgetting('/etc/passwd', '../secret.jsonl'), scope),
+      (err: unknown) =>
+        err instanceof SpecError &&
+        err.type === 'PathNotAllowed' &&
+        /training\.forgetting\.replay\.path/.test(err.message) &&
+        /training\.forgetting\.held_out\.path/.test(err.message),
+    );
   });
 });
 

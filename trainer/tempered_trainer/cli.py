@@ -1,4 +1,4 @@
-"""Command line: `python -m tempered_trainer <train|evaluate|inspect-model|token-stats> --config <file.json | JSON>`.
+"""Command line: `python -m tempered_trainer <train|evaluate|export|inspect-model|token-stats> --config <file.json | JSON>`.
 
 Exit codes: 0 done, 1 runtime/oom error, 2 config/data error, 3 cancelled (SIGTERM/SIGINT).
 """
@@ -69,6 +69,11 @@ def _commands() -> dict[str, tuple[Callable[[dict], Any], Callable[[Any, Cancell
 
         run(cfg, cancel)
 
+    def run_export(cfg: Any, cancel: Cancellation) -> None:
+        from .export import run_export as run
+
+        run(cfg, cancel)
+
     def run_token_stats(cfg: Any, cancel: Cancellation) -> None:
         from .token_stats import run_token_stats as run
 
@@ -85,6 +90,7 @@ def _commands() -> dict[str, tuple[Callable[[dict], Any], Callable[[Any, Cancell
     return {
         "train": (config.parse_train_config, run_train),
         "evaluate": (config.parse_eval_config, run_evaluate),
+        "export": (config.parse_export_config, run_export),
         "inspect-model": (config.parse_model_config, run_inspect),
         "token-stats": (config.parse_token_stats_config, run_token_stats),
     }

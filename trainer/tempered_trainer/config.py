@@ -62,6 +62,18 @@ class TrainConfig:
     validation_file: str | None = field(
         metadata={"help": "Validation JSONL file, or null: then there is no eval or early stopping."}
     )
+    packing: bool = field(
+        metadata={"help": "Pack examples into sequences of up to max_length tokens; attention stays within each example."}
+    )
+    replay_file: str | None = field(
+        metadata={"help": "General-purpose JSONL mixed into training against forgetting, or null."}
+    )
+    replay_share: float | None = field(
+        metadata={"help": "Share of the training examples drawn from replay_file, in (0, 1); null without replay_file."}
+    )
+    held_out_file: str | None = field(
+        metadata={"help": "General-purpose JSONL whose loss is reported before and after training, or null."}
+    )
     output_dir: str = field(metadata={"help": "Checkpoints go here; the final model to output_dir/model."})
     resume_from_checkpoint: str | None = field(
         metadata={"help": "A checkpoint-N directory under output_dir to resume from exactly, or null."}
@@ -98,6 +110,28 @@ class EvalConfig(ModelConfig):
     batch_size: int = field(default=8, metadata={"help": "Examples per forward pass when computing the loss."})
     predictions_file: str = field(default="", metadata={"help": "Output JSONL, written atomically."})
     seed: int = field(default=42, metadata={"help": "Seed (tiny:llama weights when there is no training record)."})
+
+
+EXPORT_PARTS = ("merged", "onnx", "onnx_quantized")
+
+
+@dataclass
+class ExportConfig:
+    """The `export` command: merge a trained adapter into its base and write the deployable forms of the model.
+
+    Every field is required, as for `train`: the worker builds this config from the validated spec.
+    """
+
+    base_model: str = field(metadata={"help": "The base model as the train config named it (unused for method full)."})
+    gguf_file: str | None = field(metadata={"help": "GGUF file name inside the package or directory, or null."})
+    model_dir: str = field(metadata={"help": "A train result (output_dir/model): LoRA adapter, or the full model."})
+    method: str = field(metadata={"help": "`lora`, `qlora` (merged into the unquantized base) or `full`."})
+    parts: list[str] = field(metadata={"help": "What to write: any of merged, onnx, onnx_quantized."})
+    output_dir: str = field(metadata={"help": "Each part goes to output_dir/<merged|onnx|onnx-quantized>."})
+    seed: int = field(metadata={"help": "Seed of tiny: bases (the training record's seed wins when there is one)."})
+    check_new_tokens: int = field(metadata={"help": "Greedy tokens generated to check each exported graph."})
+    liveness_interval_s: float = field(metadata={"help": "Emit an `alive` event this often."})
+    stall_timeout_s: float = field(metadata={"help": "Stop emitting `alive` when no export step progressed for this long."})
 
 
 def _type_name(tp: Any) -> str:
@@ -219,6 +253,16 @@ def parse_train_config(data: dict) -> TrainConfig:
             cfg.save_steps % cfg.eval_steps == 0,
             f"save_steps: expected a multiple of eval_steps ({cfg.eval_steps}), got {cfg.save_steps}",
         )
+    if cfg.replay_file is not None:
+        _require_file(cfg.replay_file, "replay_file")
+        _require(
+            cfg.replay_share is not None and 0 < cfg.replay_share < 1,
+            f"replay_share: expected a number in (0, 1) with replay_file, got {cfg.replay_share}",
+        )
+    else:
+        _require(cfg.replay_share is None, f"replay_share: expected null without replay_file, got {cfg.replay_share}")
+    if cfg.held_out_file is not None:
+        _require_file(cfg.held_out_file, "held_out_file")
     _require(bool(cfg.output_dir), "output_dir: required (a directory path)")
     if cfg.resume_from_checkpoint is not None:
         ckpt = cfg.resume_from_checkpoint
@@ -282,4 +326,37 @@ def parse_eval_config(data: dict) -> EvalConfig:
     from .models import check_base_model  # noqa: PLC0415
 
     check_base_model(cfg.base_model, cfg.gguf_file)
+    return cfg
+
+
+def parse_export_config(data: dict) -> ExportConfig:
+    cfg: ExportConfig = _from_dict(ExportConfig, data)
+    _require(cfg.method in ("lora", "full", "qlora"), f"method: expected lora, full or qlora, got {cfg.method!r}")
+    _require(len(cfg.parts) > 0, f"parts: expected at least one of {', '.join(EXPORT_PARTS)}")
+    for i, part in enumerate(cfg.parts):
+        _require(part in EXPORT_PARTS, f"parts[{i}]: unknown part {part!r}; expected one of {', '.join(EXPORT_PARTS)}")
+    _require(len(set(cfg.parts)) == len(cfg.parts), f"parts: each part at most once, got {cfg.parts}")
+    d = cfg.model_dir
+    _require(os.path.isdir(d), f"model_dir: directory not found: {d}")
+    if cfg.method == "full":
+        _require(
+            os.path.isfile(os.path.join(d, "config.json")),
+            f"model_dir: method full expects a model directory with config.json, got {d}",
+        )
+    else:
+        _require(
+            os.path.isfile(os.path.join(d, "adapter_config.json")),
+            f"model_dir: method {cfg.method} expects a LoRA adapter directory with adapter_config.json, got {d}",
+        )
+    _require(bool(cfg.output_dir), "output_dir: required (a directory path)")
+    _require(cfg.check_new_tokens >= 1, f"check_new_tokens: expected an integer >= 1, got {cfg.check_new_tokens}")
+    _require(cfg.liveness_interval_s > 0, f"liveness_interval_s: expected a number > 0, got {cfg.liveness_interval_s}")
+    _require(
+        cfg.stall_timeout_s > cfg.liveness_interval_s,
+        f"stall_timeout_s: expected more than liveness_interval_s ({cfg.liveness_interval_s}), got {cfg.stall_timeout_s}",
+    )
+    if cfg.method != "full":  # a full model stands alone; its base need not be on this host
+        from .models import check_base_model  # noqa: PLC0415
+
+        check_base_model(cfg.base_model, cfg.gguf_file)
     return cfg

@@ -13,10 +13,12 @@ from . import __version__
 from .acks import CheckpointAcks
 from .cancel import Cancellation, Cancelled
 from .config import TrainConfig
-from .data import ChatDataset, PadCollator, read_jsonl
+from .data import ChatDataset, PadCollator, Record, read_jsonl
 from .events import emit
+from .forgetting import held_out_loss, replay_count, sample_replay
 from .liveness import Liveness
 from .models import apply_method, count_parameters, load_base, qlora_quantization
+from .packing import PackedCollator, pack_examples
 
 
 def _training_args(cfg: TrainConfig, has_validation: bool) -> Any:
@@ -104,6 +106,25 @@ def _loss_history(log_history: list[dict[str, Any]]) -> tuple[float | None, floa
     return (total / steps if steps else None), last
 
 
+def _training_sequences(
+    cfg: TrainConfig, tokenizer: Any, train_ds: ChatDataset, replay_records: list[Record] | None
+) -> tuple[list[dict[str, list[int]]], int]:
+    """(what the Trainer iterates: examples or packed sequences, number of replay examples among them).
+
+    Deterministic for the seed and the data, so a resumed run rebuilds the same list and its saved data
+    position stays valid.
+    """
+    examples = list(train_ds.examples)
+    replayed = 0
+    if replay_records is not None and cfg.replay_file and cfg.replay_share is not None:
+        pool = ChatDataset(tokenizer, replay_records, cfg.max_length, cfg.replay_file)
+        replayed = replay_count(len(examples), cfg.replay_share)
+        examples += sample_replay(pool.examples, replayed, cfg.seed, cfg.replay_file)
+    if cfg.packing:
+        return pack_examples(examples, cfg.max_length, cfg.seed), replayed
+    return examples, replayed
+
+
 def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
     from transformers import PrinterCallback, Trainer, set_seed
 
@@ -116,6 +137,8 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
     liveness.mark("reading data")
     train_records = read_jsonl(cfg.train_file)
     val_records = read_jsonl(cfg.validation_file) if cfg.validation_file else None
+    replay_records = read_jsonl(cfg.replay_file) if cfg.replay_file else None
+    held_out_records = read_jsonl(cfg.held_out_file) if cfg.held_out_file else None
 
     liveness.mark("loading model")
     quantization = qlora_quantization() if cfg.method == "qlora" else None
@@ -127,6 +150,7 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
     liveness.mark("tokenizing")
     train_ds = ChatDataset(tokenizer, train_records, cfg.max_length, cfg.train_file)
     val_ds = ChatDataset(tokenizer, val_records, cfg.max_length, cfg.validation_file) if val_records else None
+    sequences, replayed = _training_sequences(cfg, tokenizer, train_ds, replay_records)
     total, trainable = count_parameters(model)
     if cfg.resume_from_checkpoint:
         _relocate_best(cfg.resume_from_checkpoint, cfg.output_dir)
@@ -141,6 +165,10 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
             "trainable_parameters": trainable,
             "train_examples": len(train_ds),
             "validation_examples": len(val_ds) if val_ds else 0,
+            "replay_examples": replayed,
+            "held_out_examples": len(held_out_records) if held_out_records else 0,
+            "packing": cfg.packing,
+            "train_sequences": len(sequences),
         }
     )
     stopper = CancelCallback(cancel)
@@ -151,18 +179,29 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
     trainer = Trainer(
         model=model,
         args=_training_args(cfg, val_ds is not None),
-        train_dataset=train_ds,
+        train_dataset=sequences,
         eval_dataset=val_ds,
-        data_collator=PadCollator(tokenizer.pad_token_id),
+        data_collator=(PackedCollator if cfg.packing else PadCollator)(tokenizer.pad_token_id),
         processing_class=tokenizer,
         callbacks=callbacks,
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; EventCallback reports them
+    loss_before = None
+    if held_out_records:
+        # Measured on every attempt, before a checkpoint's weights load: the base model's loss (a fresh LoRA
+        # adapter changes nothing), on the device the Trainer placed the model on.
+        liveness.mark("measuring held-out loss")
+        loss_before = held_out_loss(trainer.model, tokenizer, held_out_records, cfg, cancel, liveness, 0)
     liveness.mark("training")
     result = trainer.train(resume_from_checkpoint=cfg.resume_from_checkpoint)
     state = trainer.state
     if stopper.stopped_at is not None:
         raise Cancelled(state.global_step)
+    loss_after = None
+    if held_out_records:
+        liveness.mark("measuring held-out loss")  # the model is the best checkpoint's by now
+        step = state.global_step
+        loss_after = held_out_loss(trainer.model, tokenizer, held_out_records, cfg, cancel, liveness, step)
     best = os.path.abspath(state.best_model_checkpoint) if state.best_model_checkpoint else None
     train_loss, final_loss = _loss_history(state.log_history)
 
@@ -174,6 +213,9 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
         "best_step": state.best_global_step if best else None,
         "best_eval_loss": state.best_metric,
         "train_runtime_s": result.metrics.get("train_runtime"),
+        "replay_examples": replayed,
+        "held_out_loss_before": loss_before,
+        "held_out_loss_after": loss_after,
     }
     liveness.mark("saving")
     model_dir = _save_final(trainer, cfg, metrics)
@@ -187,5 +229,8 @@ def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
         train_loss=train_loss,
         final_loss=final_loss,
         steps=state.global_step,
+        replay_examples=replayed,
+        held_out_loss_before=loss_before,
+        held_out_loss_after=loss_after,
         runtime_s=round(time.perf_counter() - started_at, 3),
     )

@@ -9,6 +9,7 @@ import type {
   PipelineSpec,
   PreparedData,
   TrainingResult,
+  ExportResult,
 } from '../../pipeline/types';
 import { codeVersion } from './code-version';
 
@@ -17,6 +18,8 @@ export interface RegisterInput {
   specHash: string;
   data: PreparedData;
   training: TrainingResult;
+  /** The deployable forms exported from the model; absent for runs from before exports. */
+  exports?: ExportResult | null;
   evaluation: EvaluationResult;
   baseline: EvaluationResult;
   gate: GateResult;
@@ -94,6 +97,7 @@ function entryDocument(input: RegisterInput, version: number): unknown {
     name: input.spec.name,
     version,
     model: input.training.model,
+    exports: input.exports ?? null,
     baseModel: { id: input.spec.experiment.base_model, ggufFile: input.spec.experiment.gguf_file ?? null },
     lineage: {
       specHash: input.specHash,

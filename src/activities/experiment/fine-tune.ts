@@ -6,6 +6,7 @@ import type { ArtifactRef, PipelineSpec, TrainingResult } from '../../pipeline/t
 import { runTrainer, type TrainerChannel, type TrainerEvent } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
 import { CheckpointKeeper, NO_CHECKPOINT, type CheckpointState } from './checkpoints';
+import { prepareForgettingData } from './forgetting-data';
 import { heartbeatTimeoutMs, trainerTrainConfig } from './trainer-config';
 
 export interface FineTuneInput {
@@ -40,6 +41,8 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
   const outputDir = path.join(workDir, 'output');
   await store.getFile(train, trainFile);
   await store.getFile(validation, validationFile);
+  // Read here, by the worker that trains, under its own data roots: the data phase's artifacts hold the task's data only.
+  const forgetting = await prepareForgettingData(spec, path.join(workDir, 'data', 'forgetting'));
 
   const previous = ctx.info.heartbeatDetails as TrainingProgress | undefined;
   const checkpoints = CheckpointKeeper.forCurrentActivity(store, previous ?? NO_CHECKPOINT);
@@ -101,6 +104,7 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
       config: trainerTrainConfig(spec, {
         trainFile,
         validationFile: validation.size > 0 ? validationFile : null,
+        ...forgetting,
         outputDir,
         resumeFrom,
       }),
@@ -124,6 +128,10 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
     earlyStopped,
     resumedFromStep: resumeFrom ? (previous?.checkpointStep ?? null) : null,
     runtimeS: num(done.runtime_s) ?? 0,
+    forgetting:
+      forgetting.replayFile || forgetting.heldOutFile
+        ? { heldOutLossBefore: num(done.held_out_loss_before), heldOutLossAfter: num(done.held_out_loss_after), replayExamples: num(done.replay_examples) ?? 0 }
+        : null,
   };
 }
 

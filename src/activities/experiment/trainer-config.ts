@@ -27,6 +27,10 @@ export interface TrainerTrainConfig {
   logging_steps: number;
   train_file: string;
   validation_file: string | null;
+  packing: boolean;
+  replay_file: string | null;
+  replay_share: number | null;
+  held_out_file: string | null;
   output_dir: string;
   resume_from_checkpoint: string | null;
   checkpoint_acks: boolean;
@@ -38,6 +42,9 @@ export interface TrainerFiles {
   trainFile: string;
   /** Null when the spec gives validation no share: then training runs without evaluation or early stopping. */
   validationFile: string | null;
+  /** The forgetting guard's replay and held-out records as local JSONL files; left out or null when the spec has none. */
+  replayFile?: string | null;
+  heldOutFile?: string | null;
   outputDir: string;
   resumeFrom: string | null;
 }
@@ -47,6 +54,12 @@ const LIVENESS_PER_HEARTBEAT_TIMEOUT = 4;
 
 export function trainerTrainConfig(spec: PipelineSpec, files: TrainerFiles): TrainerTrainConfig {
   const t = spec.training;
+  const { replay, held_out: heldOut } = t.forgetting;
+  const replayFile = files.replayFile ?? null;
+  const heldOutFile = files.heldOutFile ?? null;
+  if (Boolean(replay) !== (replayFile !== null) || Boolean(heldOut) !== (heldOutFile !== null)) {
+    throw new Error('training.forgetting: the replay and held-out files handed to the trainer must match the spec');
+  }
   return {
     ...baseModelConfig(spec),
     method: t.method,
@@ -65,6 +78,10 @@ export function trainerTrainConfig(spec: PipelineSpec, files: TrainerFiles): Tra
     logging_steps: 1,
     train_file: files.trainFile,
     validation_file: files.validationFile,
+    packing: t.packing,
+    replay_file: replayFile,
+    replay_share: replay ? replay.share : null,
+    held_out_file: heldOutFile,
     output_dir: files.outputDir,
     resume_from_checkpoint: files.resumeFrom,
     checkpoint_acks: true,

@@ -19,7 +19,7 @@ export interface TrainerChannel {
 }
 
 export interface TrainerRun {
-  command: 'train' | 'evaluate' | 'inspect-model' | 'token-stats';
+  command: 'train' | 'evaluate' | 'export' | 'inspect-model' | 'token-stats';
   config: object;
   /** The config file and any scratch files go here. */
   workDir: string;

@@ -1,11 +1,19 @@
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type * as control from '../../activities/control';
+import { NON_RETRYABLE_FAILURES } from '../../failures';
 import type { Plan, PreparedData, ResolvedPipeline } from '../../pipeline/types';
 import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 
+const { estimateTraining } = proxyActivities<typeof control>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
+});
+
 /**
  * Phase 2: collect the sources, check their quality (completeness, consistency, accuracy, diversity,
  * duplicates, PII, contamination), split 80/10/10 without leakage. Bad data stops the run here, before any
- * GPU time is spent.
+ * GPU time is spent; good data refines the plan with the training time and cost it will take.
  */
 export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, plan: Plan): Promise<PreparedData> {
   const { prepareData, measureTokenLengths } = cpuActivities(pipeline.queues);
@@ -41,6 +49,13 @@ export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipe
       tracker.status.warnings.push(
         `${tokens.truncated} of ${tokens.records} examples are longer than data.max_length ${tokens.maxLength} tokens (longest ${tokens.max}); training cuts them short`,
       );
+    }
+    // Runs started before estimates existed go on without one.
+    if (patched('training-estimate')) {
+      const estimate = await estimateTraining({ spec: pipeline.spec, trainExamples: data.counts.train, tokens });
+      tracker.status.estimate = { ...estimate, actual: null };
+      Object.assign(summary, { estimatedTrainingS: estimate.seconds, estimatedCostUsd: estimate.costUsd });
+      if (estimate.seconds !== null) tracker.status.metrics.estimated_training_s = estimate.seconds;
     }
     if (data.counts.kept < plan.minimumExamples) {
       tracker.status.warnings.push(

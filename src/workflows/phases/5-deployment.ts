@@ -12,6 +12,7 @@ import type {
   PreparedData,
   ResolvedPipeline,
   TrainingResult,
+  ExportResult,
 } from '../../pipeline/types';
 import { approveDeploymentUpdate, rejectDeploymentUpdate } from '../messages';
 import { workflowNow, type PipelineTracker } from '../status';
@@ -89,6 +90,7 @@ export async function deploymentPhase(
   pipeline: ResolvedPipeline,
   data: PreparedData,
   training: TrainingResult,
+  exports: ExportResult | null,
   baseline: EvaluationResult,
   fineTuned: EvaluationResult,
 ): Promise<DeploymentOutcome> {
@@ -108,6 +110,7 @@ export async function deploymentPhase(
       specHash: pipeline.specHash,
       data,
       training,
+      exports,
       evaluation: fineTuned,
       baseline,
       gate,
