@@ -56,10 +56,10 @@ export async function experimentPhase(tracker: PipelineTracker, pipeline: Resolv
     tracker.status.metrics.train_loss = training.trainLoss;
     if (training.bestEvalLoss !== null) tracker.status.metrics.eval_loss = training.bestEvalLoss;
 
-    // Runs started before exports existed go on without them.
+    // Runs started before exports existed go on without them (their specs have no export section).
     const { spec } = trainedPipeline(pipeline, sweep);
     let exports: ExportResult | null = null;
-    if ((spec.export.merged || spec.export.onnx || spec.export.onnx_quantized) && patched('model-export')) {
+    if (patched('model-export') && (spec.export.merged || spec.export.onnx || spec.export.onnx_quantized)) {
       exports = await exportModel({ spec, specHash: pipeline.specHash, data: { train: data.train, validation: data.validation, test: data.test }, training });
       summary.exported = [exports.merged && 'merged', exports.onnx && 'onnx', exports.onnxQuantized && 'onnx-quantized'].filter(Boolean).join(', ');
     }
