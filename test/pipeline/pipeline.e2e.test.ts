@@ -61,9 +61,10 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     // The estimate made after the data phase counts the same steps, and is set next to what training took.
     assert.equal(result.estimate?.hardware, 'cpu');
     assert.equal(result.estimate?.steps, 12);
-    assert.ok(result.estimate!.seconds! > 0 && result.estimate!.tokens > 0);
+    assert.ok(result.estimate!.tokens > 12 * 4, 'tokens: steps x batch x mean example length');
+    assert.equal(typeof result.estimate?.seconds, 'number');
     assert.equal(result.estimate?.actual?.actualSteps, 12);
-    assert.ok(result.estimate!.actual!.actualS > 0 && result.estimate!.actual!.ratio! > 0);
+    assert.ok(result.estimate!.actual!.actualS > 0);
     assert.ok(Number.isFinite(result.training.trainLoss));
     // The trained adapter changed the model: the test loss moved away from the base model's.
     assert.notEqual(result.fineTuned.loss, result.baseline.loss);
