@@ -1,4 +1,4 @@
-import { executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { fail } from '../failures';
 import { describeTrial, sweepTrials, trialSpec } from '../pipeline/sweep';
 import type { PreparedData, ResolvedPipeline, SweepResult, SweepTrial, TrainingResult } from '../pipeline/types';
@@ -7,8 +7,9 @@ import { trainingTrial } from './training-trial';
 
 /**
  * Runs every trial of the spec's sweep as a child workflow, at most `max_parallel` at once, and keeps the
- * one with the lowest validation loss. A trial that fails is recorded and the others go on; the sweep fails
- * only when no trial can be ranked. Cancelling the pipeline cancels the running trials, which checkpoint.
+ * one with the lowest validation loss. A trial that fails or is cancelled on its own is recorded and the others
+ * go on; the sweep fails only when no trial can be ranked. Cancelling the pipeline cancels the running trials,
+ * which checkpoint.
  */
 export async function runSweep(
   tracker: PipelineTracker,
@@ -59,9 +60,10 @@ export async function runSweep(
         });
         progress.bestTrial = bestOf(trials);
       } catch (err) {
-        if (isCancellation(err)) throw err;
+        // Cancelling the pipeline ends the sweep; cancelling one trial (from the Web UI) only ends that trial.
+        if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
         trial.state = 'failed';
-        trial.error = messageOf(err);
+        trial.error = isCancellation(err) ? 'cancelled' : messageOf(err);
       }
     }
   };

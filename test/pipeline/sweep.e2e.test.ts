@@ -24,6 +24,8 @@ describe('a training sweep on a real Temporal server', function () {
     useTestCatalogue({
       // Two learning rates far apart: one learns the tiny data in 12 steps, the other barely moves.
       'tiny-support-sweep': { training: { sweep: { max_parallel: 2, parameters: { learning_rate: [0.0001, 0.02] } } } },
+      // One trial at a time, long enough to be cancelled while it runs.
+      'tiny-support-sweep-one-cancelled': { training: { max_steps: 200, eval_steps: 50, save_steps: 50, sweep: { parameters: { lora_r: [2, 4] } } } },
       // Evaluation every 100 steps never happens in 12: no trial can be ranked.
       'tiny-support-sweep-unranked': { training: { eval_steps: 100, save_steps: 100, sweep: { parameters: { lora_r: [2, 4] } } } },
     });
@@ -79,6 +81,26 @@ describe('a training sweep on a real Temporal server', function () {
     await Worker.runReplayHistory({ workflowBundle: bundle }, await env.client.workflow.getHandle(best.workflowId).fetchHistory(), best.workflowId);
     await maybeRecordHistory('pipeline-sweep', env, handle.workflowId);
     await maybeRecordHistory('training-trial', env, best.workflowId);
+  });
+
+  it('records a trial cancelled on its own as failed and carries on with the others', async () => {
+    const handle = await start({ pipeline: 'tiny-support-sweep-one-cancelled' }, 'tiny-sweep-one-cancelled');
+    const first = env.client.workflow.getHandle(`${handle.workflowId}/trial-0`);
+    for (let i = 0; ; i++) {
+      const running = await first.describe().then((d) => d.status.name === 'RUNNING', () => false);
+      if (running) break;
+      if (i > 300) assert.fail('trial 0 never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await first.cancel();
+    const result = await handle.result();
+    assert.deepEqual(
+      result.sweep!.trials.map((t) => [t.state, t.error]),
+      [['failed', 'cancelled'], ['completed', null]],
+    );
+    assert.equal(result.sweep!.bestTrial, 1);
+    assert.equal((await first.describe()).status.name, 'CANCELLED');
+    assert.equal(result.outcome, 'deployed');
   });
 
   it('fails the pipeline before evaluation, naming each trial, when no trial can be ranked', async () => {
