@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ChatTokenizer } from '../../src/inference/chat-tokenizer';
+import { ModelFolderError, readModelFiles } from '../../src/inference/model-files';
+import { OnnxModelRuntime } from '../../src/inference/onnx-runtime';
+import type { ChatMessage, GenerationResult } from '../../src/inference/runtime';
+import { exportTinyModel, torchGreedy, type TorchGreedy } from './tiny-export';
+
+const MAX_NEW_TOKENS = 24;
+const conversations: ChatMessage[][] = [
+  [{ role: 'user', content: 'How do I reset password number 3?' }],
+  [{ role: 'user', content: 'Where is my order?' }],
+  [
+    { role: 'system', content: 'You answer in one sentence.' },
+    { role: 'user', content: 'Can I change the email on my account?' },
+  ],
+  [{ role: 'user', content: 'ありがとう, see you!' }],
+];
+const chat = (messages: ChatMessage[], extra: Partial<Parameters<OnnxModelRuntime['generate']>[0][number]> = {}) => ({
+  messages,
+  maxNewTokens: MAX_NEW_TOKENS,
+  ...extra,
+});
+
+describe('the ONNX model runtime on the tiny model', function () {
+  this.timeout(600_000);
+  let workDir: string;
+  let exportDir: string;
+  let runtime: OnnxModelRuntime;
+  let reference: TorchGreedy[];
+  let greedy: GenerationResult[];
+
+  before(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tempered-inference-'));
+    exportDir = await exportTinyModel(workDir);
+    reference = torchGreedy(path.join(exportDir, 'merged'), conversations, MAX_NEW_TOKENS, workDir);
+    runtime = await OnnxModelRuntime.load(path.join(exportDir, 'onnx'), { threads: 2 });
+    greedy = [];
+    for (const messages of conversations) greedy.push((await runtime.generate([chat(messages)]))[0]!);
+  });
+  after(async () => {
+    await runtime?.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  describe('greedy generation', () => {
+    it('renders the chat template into the same prompt tokens as transformers', () => {
+      const tokenizer = new ChatTokenizer(readModelFiles(path.join(exportDir, 'onnx')));
+      conversations.forEach((messages, i) => assert.deepEqual(tokenizer.encodeRequest(chat(messages)), reference[i]!.prompt_ids, `conversation ${i}`));
+      greedy.forEach((result, i) => assert.equal(result.promptTokens, reference[i]!.prompt_ids.length, `conversation ${i}`));
+    });
+
+    it('generates the same tokens as PyTorch, token for token', () => {
+      console.log(`      ${reference.map((r, i) => `${r.generated_ids.length} tokens (${greedy[i]!.finishReason})`).join(', ')}`);
+      greedy.forEach((result, i) => assert.deepEqual(result.tokenIds, reference[i]!.generated_ids, `conversation ${i}`));
+    });
+
+    it('gives the same tokens when the requests are decoded together in one padded batch', async () => {
+      const batched = await runtime.generate(conversations.map((messages) => chat(messages)));
+      batched.forEach((result, i) => assert.deepEqual(result.tokenIds, reference[i]!.generated_ids, `conversation ${i}`));
+    });
+
+    it('drops requests that finish early from the batch without disturbing the others', async () => {
+      const budgets = [5, MAX_NEW_TOKENS, 12, 1];
+      const batched = await runtime.generate(conversations.map((messages, i) => chat(messages, { maxNewTokens: budgets[i] })));
+      batched.forEach((result, i) => assert.deepEqual(result.tokenIds, reference[i]!.generated_ids.slice(0, budgets[i]), `conversation ${i}`));
+    });
+
+    it('batches requests from concurrent callers and reports latency and speed for each', async () => {
+      const results = await Promise.all(conversations.map((messages) => runtime.generate([chat(messages)])));
+      results.forEach(([result], i) => {
+        assert.deepEqual(result!.tokenIds, reference[i]!.generated_ids, `conversation ${i}`);
+        assert.ok(result!.latencyS > 0 && result!.latencyS >= result!.firstTokenS, JSON.stringify(result));
+        assert.ok(Number.isFinite(result!.tokensPerSecond) && result!.tokensPerSecond > 0, JSON.stringify(result));
+      });
+    });
+  });
+
+  describe('limits', () => {
+    it('ends at max new tokens with finish reason length', async () => {
+      const [result] = await runtime.generate([chat(conversations[0]!, { maxNewTokens: 5 })]);
+      assert.ok(reference[0]!.generated_ids.length > 5, 'the unbounded answer is longer than 5 tokens');
+      assert.deepEqual(result!.tokenIds, reference[0]!.generated_ids.slice(0, 5));
+      assert.equal(result!.finishReason, 'length');
+    });
+
+    it('ends at a stop sequence and leaves it out of the text', async () => {
+      const full = greedy[1]!.text;
+      assert.ok(full.length >= 8, `the greedy answer is long enough to cut: ${JSON.stringify(full)}`);
+      const stop = full.slice(4, 7);
+      const [result] = await runtime.generate([chat(conversations[1]!, { stop: ['never appears', stop] })]);
+      assert.equal(result!.finishReason, 'stop');
+      assert.equal(result!.text, full.slice(0, full.indexOf(stop)));
+      assert.ok(result!.tokenIds.length < greedy[1]!.tokenIds.length);
+    });
+
+    it('refuses a request without a token budget, naming it', async () => {
+      await assert.rejects(runtime.generate([chat(conversations[0]!), chat(conversations[1]!, { maxNewTokens: 0 })]), /requests\[1\]\.maxNewTokens/);
+    });
+  });
+
+  describe('sampling', () => {
+    const sampled = (seed: number) => chat(conversations[0]!, { temperature: 1, topP: 0.95, seed });
+
+    it('gives the same tokens for the same seed, alone or in a batch', async () => {
+      const [first] = await runtime.generate([sampled(11)]);
+      const [, again] = await runtime.generate([chat(conversations[2]!), sampled(11)]);
+      assert.deepEqual(again!.tokenIds, first!.tokenIds);
+    });
+
+    it('varies across seeds', async () => {
+      const results = await runtime.generate([1, 2, 3, 4, 5].map(sampled));
+      const distinct = new Set(results.map((r) => r.tokenIds.join(',')));
+      assert.ok(distinct.size >= 3, `${distinct.size} distinct answers from 5 seeds`);
+    });
+  });
+
+  describe('the quantized variant', () => {
+    it('runs, and the share of prompts whose greedy answer is unchanged from fp32 is measured', async () => {
+      const quantized = await OnnxModelRuntime.load(path.join(exportDir, 'onnx-quantized'), { threads: 2 });
+      try {
+        const results = await quantized.generate(conversations.map((messages) => chat(messages)));
+        const unchanged = results.filter((r, i) => r.tokenIds.join(',') === greedy[i]!.tokenIds.join(',')).length;
+        const share = unchanged / results.length;
+        console.log(`      quantized vs fp32: ${unchanged}/${results.length} greedy answers unchanged (${(share * 100).toFixed(0)}%)`);
+        for (const r of results) assert.ok(r.tokenIds.length > 0 && ['eos', 'stop', 'length'].includes(r.finishReason));
+      } finally {
+        await quantized.close();
+      }
+    });
+  });
+
+  describe('model folders', () => {
+    it('names the folder and the file when tokenizer.json is missing', async () => {
+      const incomplete = path.join(workDir, 'no-tokenizer');
+      fs.mkdirSync(incomplete);
+      for (const file of fs.readdirSync(path.join(exportDir, 'onnx'))) {
+        if (file !== 'tokenizer.json') fs.symlinkSync(path.join(exportDir, 'onnx', file), path.join(incomplete, file));
+      }
+      await assert.rejects(OnnxModelRuntime.load(incomplete), (err: Error) => {
+        assert.ok(err instanceof ModelFolderError);
+        assert.equal(err.message.startsWith(path.join(incomplete, 'tokenizer.json')), true, err.message);
+        assert.match(err.message, /not found; the model folder needs tokenizer\.json/);
+        return true;
+      });
+    });
+
+    it('names the folder when there is no model', async () => {
+      await assert.rejects(OnnxModelRuntime.load(path.join(workDir, 'nowhere')), /nowhere: model folder not found/);
+    });
+  });
+});

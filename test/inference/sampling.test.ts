@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { BatchQueue } from '../../src/inference/batch-queue';
+import { argmax, sampleToken, seededRandom } from '../../src/inference/sampling';
+import { cutAtStop } from '../../src/inference/stop-sequences';
+
+describe('sampling', () => {
+  it('picks the largest logit when greedy', () => {
+    assert.equal(argmax(Float32Array.from([0.1, 3, -2, 2.9])), 1);
+  });
+
+  it('draws the same numbers for the same seed and others for another seed', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const c = seededRandom(43);
+    const first = Array.from({ length: 5 }, a);
+    assert.deepEqual(Array.from({ length: 5 }, b), first);
+    assert.notDeepEqual(Array.from({ length: 5 }, c), first);
+    assert.ok(first.every((x) => x >= 0 && x < 1));
+  });
+
+  it('only samples from the nucleus', () => {
+    // Probabilities about 0.64, 0.24, 0.09, 0.03: top-p 0.8 keeps the first two.
+    const logits = Float32Array.from([3, 2, 1, 0]);
+    const random = seededRandom(1);
+    const seen = new Set(Array.from({ length: 400 }, () => sampleToken(logits, { temperature: 1, topP: 0.8, random })));
+    assert.deepEqual([...seen].sort(), [0, 1]);
+  });
+
+  it('samples in proportion to the probabilities at temperature 1', () => {
+    const logits = Float32Array.from([Math.log(3), 0]);
+    const random = seededRandom(7);
+    const zeros = Array.from({ length: 4000 }, () => sampleToken(logits, { temperature: 1, topP: 1, random })).filter((t) => t === 0).length;
+    assert.ok(Math.abs(zeros / 4000 - 0.75) < 0.03, `token 0 drawn ${zeros} times in 4000`);
+  });
+
+  it('finds the nucleus in a large vocabulary where most tokens are unlikely', () => {
+    const logits = new Float32Array(50_000).fill(-20);
+    logits[123] = 5;
+    logits[4567] = 4.5;
+    const random = seededRandom(3);
+    const seen = new Set(Array.from({ length: 200 }, () => sampleToken(logits, { temperature: 1, topP: 0.9, random })));
+    assert.deepEqual([...seen].sort((x, y) => x - y), [123, 4567]);
+  });
+});
+
+describe('stop sequences', () => {
+  it('cuts the text before the earliest stop', () => {
+    assert.equal(cutAtStop('Sure.\nUser: next\n###', ['###', '\nUser:']), 'Sure.');
+  });
+
+  it('returns null when no stop occurs, and ignores empty stops', () => {
+    assert.equal(cutAtStop('all fine', ['', 'END']), null);
+  });
+});
+
+describe('the batch queue', () => {
+  it('runs the requests of callers that start together in one batch, up to its size', async () => {
+    const batches: number[][] = [];
+    const queue = new BatchQueue<number, number>(async (items) => {
+      batches.push(items);
+      return items.map((x) => x * 10);
+    }, 3);
+    const results = await Promise.all([queue.push([1, 2]), queue.push([3]), queue.push([4])]);
+    assert.deepEqual(results, [[10, 20], [30], [40]]);
+    assert.deepEqual(batches, [[1, 2, 3], [4]]);
+  });
+
+  it('fails the requests of a batch that fails, and later batches still run', async () => {
+    const queue = new BatchQueue<number, number>(async (items) => {
+      if (items.includes(0)) throw new Error('bad batch');
+      return items;
+    }, 1);
+    const [bad, good] = await Promise.allSettled([queue.push([0]), queue.push([5])]);
+    assert.equal(bad.status, 'rejected');
+    assert.deepEqual(good, { status: 'fulfilled', value: [5] });
+  });
+
+  it('refuses work after it is closed', async () => {
+    const queue = new BatchQueue<number, number>(async (items) => items, 2);
+    await queue.close(new Error('runtime closed'));
+    await assert.rejects(queue.push([1]), /runtime closed/);
+  });
+});
