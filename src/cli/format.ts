@@ -27,6 +27,12 @@ export function formatStatus(status: PipelineStatus): string {
   return lines.join('\n');
 }
 
+/** ` [0.02, 0.15]`: a metric's 95% interval, when the result has one. */
+function ci(intervals: Record<string, { lower: number; upper: number }> | null | undefined, metric: string): string {
+  const i = intervals?.[metric];
+  return i ? ` [${n(i.lower)}, ${n(i.upper)}]` : '';
+}
+
 function formatEstimate(e: NonNullable<PipelineResult['estimate']>): string {
   const planned = `${e.steps} steps, ${e.tokens} tokens on ${e.hardware}: ${e.seconds === null ? 'time unknown' : `${e.seconds} s`}` + (e.costUsd === null ? '' : `, $${e.costUsd}`);
   if (!e.actual) return `${planned} (estimated)`;
@@ -57,10 +63,10 @@ export function formatSummary(r: PipelineResult): string {
     `Pipeline ${r.pipeline}: ${r.outcome}`,
     `  1 planning      approach ${r.plan.approach}; ${r.plan.gpuMemoryGb ?? '?'} GB GPU memory estimated; guideline ${r.plan.minimumExamples}+ examples; targets ${r.plan.successMetrics.join(', ') || 'none'}`,
     `  2 data          ${c.collected} collected, ${c.kept} kept (dropped ${c.dropped.low_satisfaction} low satisfaction, ${c.dropped.incomplete} incomplete, ${c.dropped.duplicate + c.dropped.near_duplicate} duplicate); ${c.redacted} redacted; split ${c.train}/${c.validation}/${c.test}`,
-    `  3 experiment    baseline accuracy ${n(r.baseline.accuracy)}, token F1 ${n(r.baseline.token_f1)}, test loss ${n(r.baseline.loss)}; trained ${r.training.steps} steps, train loss ${n(r.training.trainLoss)}, best eval loss ${n(r.training.bestEvalLoss)}${r.training.earlyStopped ? ' (early stopped)' : ''}`,
+    `  3 experiment    baseline accuracy ${n(r.baseline.accuracy)}${ci(r.intervals?.baseline, 'accuracy')}, token F1 ${n(r.baseline.token_f1)}${ci(r.intervals?.baseline, 'token_f1')}, test loss ${n(r.baseline.loss)}; trained ${r.training.steps} steps, train loss ${n(r.training.trainLoss)}, best eval loss ${n(r.training.bestEvalLoss)}${r.training.earlyStopped ? ' (early stopped)' : ''}`,
     ...(r.estimate ? [`  estimate      ${formatEstimate(r.estimate)}`] : []),
     ...(r.exports ? [`  exports       ${[r.exports.merged && `merged ${r.exports.merged.uri}`, r.exports.onnx && `onnx ${r.exports.onnx.uri}`, r.exports.onnxQuantized && `onnx-quantized ${r.exports.onnxQuantized.uri}`].filter(Boolean).join('; ')}`] : []),
-    `  4 evaluation    accuracy ${n(r.fineTuned.accuracy)}, token F1 ${n(r.fineTuned.token_f1)}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
+    `  4 evaluation    accuracy ${n(r.fineTuned.accuracy)}${ci(r.intervals?.fineTuned, 'accuracy')}, token F1 ${n(r.fineTuned.token_f1)}${ci(r.intervals?.fineTuned, 'token_f1')}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
       (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : ''),

@@ -136,12 +136,18 @@ export interface EvaluationResult {
     /** Share of answers whose token F1 reaches the spec's bar. */
     accuracy: number;
     token_f1: number;
+    /** Absent from results recorded before they were measured. */
+    exact_match?: number;
+    rouge_l?: number;
+    chrf?: number;
     /** p95 seconds per answer. */
     response_time: number;
     consistency: number;
     loss: number;
     perplexity: number;
   };
+  /** Each answer-based metric's 95% bootstrap interval over the test answers (none for the loss). */
+  intervals?: Record<string, { lower: number; upper: number; level: number }>;
   predictions: ArtifactRef;
   report: ArtifactRef;
 }
@@ -276,6 +282,8 @@ export interface PipelineResult {
   data: PreparedData['counts'];
   baseline: EvaluationResult['metrics'];
   fineTuned: EvaluationResult['metrics'];
+  /** 95% intervals of the answer-based metrics of both models; absent from results recorded before them. */
+  intervals?: { baseline: EvaluationResult['intervals'] | null; fineTuned: EvaluationResult['intervals'] | null };
   training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'finalLoss' | 'bestEvalLoss' | 'bestStep' | 'earlyStopped' | 'resumedFromStep'>;
   /** Every trial of the sweep, when the spec asked for one. */
   sweep: SweepResult | null;

@@ -40,6 +40,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
     data: data.counts,
     baseline: baseline.metrics,
     fineTuned: fineTuned.metrics,
+    intervals: { baseline: baseline.intervals ?? null, fineTuned: fineTuned.intervals ?? null },
     training: {
       steps: training.steps,
       trainLoss: training.trainLoss,

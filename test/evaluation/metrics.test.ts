@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { scorePredictions } from '../../src/activities/evaluation/evaluate-model';
-import { followsStyle, percentile, tokenF1, tokenize } from '../../src/activities/evaluation/metrics';
+import { followsStyle, percentile } from '../../src/activities/evaluation/metrics';
+import { tokenF1, tokenize } from '../../src/evaluation/metrics';
 import { loadSpecFile } from '../../src/spec/load';
 
 describe('evaluation metrics', () => {
@@ -32,12 +33,31 @@ describe('evaluation metrics', () => {
   it('scores a set of predictions against the spec', () => {
     const evaluation = loadSpecFile('customer-support-demo').spec.evaluation; // min_token_f1 0.4, max_words 60
     const p = (prediction: string, reference: string, latency_s: number) => ({ id: prediction, category: null, reference, prediction, latency_s, new_tokens: 1 });
-    const { metrics } = scorePredictions(
+    const { metrics, intervals } = scorePredictions(
       [p('free shipping over 75 dollars', 'shipping is free over 75 dollars', 1), p('no idea', 'orders ship in 3 days', 2), p('', 'x', 3)],
       evaluation,
     );
     assert.equal(metrics.accuracy, 1 / 3);
     assert.equal(metrics.consistency, 2 / 3);
     assert.equal(metrics.response_time, 2.9);
+    assert.equal(metrics.exact_match, 0);
+    assert.ok(metrics.rouge_l > 0 && metrics.chrf > 0);
+    // Three answers, one accurate: a resample holds 0 to 3 accurate ones, and the 95% interval spans 0 to 1.
+    assert.deepEqual([intervals.accuracy!.lower, intervals.accuracy!.upper], [0, 1]);
+    for (const [name, i] of Object.entries(intervals)) {
+      const value = (metrics as Record<string, number>)[name]!;
+      assert.ok(i.lower <= value && value <= i.upper, `${name} ${value} inside [${i.lower}, ${i.upper}]`);
+    }
+  });
+
+  it('gives the same intervals for the same predictions and seed, and narrower ones for more answers', () => {
+    const evaluation = loadSpecFile('customer-support-demo').spec.evaluation;
+    const answers = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `${i}`, category: null, reference: 'returns are free within 30 days', prediction: i % 2 ? 'returns are free within 30 days' : 'no idea', latency_s: 1 + (i % 5), new_tokens: 1 }));
+    const few = scorePredictions(answers(10), evaluation, 7).intervals.accuracy!;
+    assert.deepEqual(scorePredictions(answers(10), evaluation, 7).intervals.accuracy, few);
+    const many = scorePredictions(answers(200), evaluation, 7).intervals.accuracy!;
+    assert.ok(many.upper - many.lower < few.upper - few.lower, `${JSON.stringify(many)} narrower than ${JSON.stringify(few)}`);
+    assert.ok(many.lower < 0.5 && many.upper > 0.5);
   });
 });

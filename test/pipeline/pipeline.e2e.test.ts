@@ -69,6 +69,13 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     // The trained adapter changed the model: the test loss moved away from the base model's.
     assert.notEqual(result.fineTuned.loss, result.baseline.loss);
     assert.ok(result.fineTuned.loss < result.baseline.loss, `fine-tuned test loss ${result.fineTuned.loss} < base ${result.baseline.loss}`);
+    // Every answer-based metric of both models comes with its 95% interval around the point.
+    for (const [model, metrics] of [['baseline', result.baseline], ['fineTuned', result.fineTuned]] as const) {
+      for (const name of ['accuracy', 'token_f1', 'exact_match', 'rouge_l', 'chrf', 'consistency', 'response_time'] as const) {
+        const interval = result.intervals?.[model]?.[name];
+        assert.ok(interval && interval.lower <= metrics[name]! && metrics[name]! <= interval.upper, `${model} ${name} ${metrics[name]} in ${JSON.stringify(interval)}`);
+      }
+    }
     assert.ok(result.gate.passed);
     assert.equal(result.approval?.mode, 'auto');
 

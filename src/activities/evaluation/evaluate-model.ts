@@ -7,7 +7,9 @@ import { baseModelConfig } from '../trainer/model-source';
 import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
 import { runTrainer } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
-import { followsStyle, mean, percentile, tokenF1 } from './metrics';
+import { scoreAnswer } from '../../evaluation/metrics';
+import { meanInterval, percentileInterval, type Interval } from '../../evaluation/statistics';
+import { followsStyle, mean, percentile } from './metrics';
 
 export interface EvaluateInput {
   spec: PipelineSpec;
@@ -28,8 +30,8 @@ interface Prediction {
 
 /**
  * Generates an answer for every test example (up to the spec's cap) and scores it against the reference:
- * accuracy (share of answers with token F1 at or above the bar), mean token F1, p95 response time,
- * style consistency, and the test loss.
+ * accuracy (share of answers with token F1 at or above the bar), mean token F1, exact match, ROUGE-L and chrF,
+ * p95 response time, style consistency, each with its 95% interval, and the test loss.
  */
 export async function evaluateModel({ spec, test, model, adapter }: EvaluateInput): Promise<EvaluationResult> {
   const ctx = Context.current();
@@ -76,29 +78,57 @@ export async function evaluateModel({ spec, test, model, adapter }: EvaluateInpu
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Prediction);
-  const scored = scorePredictions(predictions, spec.evaluation);
+  const scored = scorePredictions(predictions, spec.evaluation, spec.data.split.seed);
   const loss = Number(done.loss);
   const metrics: EvaluationResult['metrics'] = { ...scored.metrics, loss, perplexity: Math.exp(loss) };
   const predictionsRef = await store.putFile(predictionsFile, { mediaType: 'application/x-ndjson' });
-  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, samples: predictions.length, metrics, perSample: scored.perSample });
+  const { intervals } = scored;
+  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, samples: predictions.length, metrics, intervals, perSample: scored.perSample });
   fs.rmSync(workDir, { recursive: true, force: true });
-  return { model, samples: predictions.length, metrics, predictions: predictionsRef, report };
+  return { model, samples: predictions.length, metrics, intervals, predictions: predictionsRef, report };
 }
 
-export function scorePredictions(predictions: Prediction[], evaluation: PipelineSpec['evaluation']) {
+/**
+ * Every answer's scores, the metrics over all answers, and each metric's 95% interval: a percentile bootstrap
+ * over the answers, seeded, so a rerun of the same predictions gives the same intervals.
+ */
+export function scorePredictions(predictions: Prediction[], evaluation: PipelineSpec['evaluation'], seed = 42) {
   if (predictions.length === 0) throw new Error('no predictions to score: the test split is empty');
   const perSample = predictions.map((p) => {
-    const f1 = tokenF1(p.prediction, p.reference);
+    const scores = scoreAnswer(p.prediction, p.reference);
     const style = followsStyle(p.prediction, evaluation.consistency);
-    return { id: p.id, token_f1: f1, accurate: f1 >= evaluation.accuracy.min_token_f1, style_ok: style.ok, style_issue: style.reason ?? null, latency_s: p.latency_s };
+    return {
+      id: p.id,
+      ...scores,
+      accurate: scores.token_f1 >= evaluation.accuracy.min_token_f1,
+      style_ok: style.ok,
+      style_issue: style.reason ?? null,
+      latency_s: p.latency_s,
+    };
   });
+  const column = (pick: (s: (typeof perSample)[number]) => number | boolean) => perSample.map((s) => Number(pick(s)));
+  const latencies = column((s) => s.latency_s);
+  const means = {
+    accuracy: column((s) => s.accurate),
+    token_f1: column((s) => s.token_f1),
+    exact_match: column((s) => s.exact_match),
+    rouge_l: column((s) => s.rouge_l),
+    chrf: column((s) => s.chrf),
+    consistency: column((s) => s.style_ok),
+  };
+  const intervals: Record<string, Interval> = { response_time: percentileInterval(latencies, 0.95, { seed }) };
+  for (const [name, values] of Object.entries(means)) intervals[name] = meanInterval(values, { seed });
   return {
     perSample,
     metrics: {
-      accuracy: mean(perSample.map((s) => (s.accurate ? 1 : 0))),
-      token_f1: mean(perSample.map((s) => s.token_f1)),
-      response_time: percentile(perSample.map((s) => s.latency_s), 0.95),
-      consistency: mean(perSample.map((s) => (s.style_ok ? 1 : 0))),
+      accuracy: mean(means.accuracy),
+      token_f1: mean(means.token_f1),
+      exact_match: mean(means.exact_match),
+      rouge_l: mean(means.rouge_l),
+      chrf: mean(means.chrf),
+      response_time: percentile(latencies, 0.95),
+      consistency: mean(means.consistency),
     },
+    intervals: Object.fromEntries(Object.entries(intervals).map(([name, i]) => [name, { lower: i.lower, upper: i.upper, level: i.level }])),
   };
 }

@@ -1,33 +1,8 @@
 /**
- * Answer-level scores for generated text against a reference. Pure functions: the same numbers on
- * every worker, checked against hand-computed values in the tests.
+ * Summary statistics and the house-style rule of evaluation and monitoring. Pure functions: the same numbers
+ * on every worker, checked against hand-computed values in the tests. The answer scores (token F1, ROUGE-L,
+ * chrF, exact match) are in `src/evaluation/metrics`.
  */
-
-/** Lower-case words and numbers; punctuation and spacing do not count. */
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
-}
-
-/** SQuAD-style token F1: the harmonic mean of token precision and recall, counting repeated tokens. */
-export function tokenF1(prediction: string, reference: string): number {
-  const pred = tokenize(prediction);
-  const ref = tokenize(reference);
-  if (pred.length === 0 || ref.length === 0) return pred.length === ref.length ? 1 : 0;
-  const counts = new Map<string, number>();
-  for (const t of ref) counts.set(t, (counts.get(t) ?? 0) + 1);
-  let overlap = 0;
-  for (const t of pred) {
-    const c = counts.get(t) ?? 0;
-    if (c > 0) {
-      overlap += 1;
-      counts.set(t, c - 1);
-    }
-  }
-  if (overlap === 0) return 0;
-  const precision = overlap / pred.length;
-  const recall = overlap / ref.length;
-  return (2 * precision * recall) / (precision + recall);
-}
 
 /** Linear interpolation between closest ranks (the same as numpy's default). */
 export function percentile(values: number[], q: number): number {

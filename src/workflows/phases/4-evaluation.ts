@@ -21,6 +21,8 @@ export async function evaluationPhase(
       responseTimeP95: m.response_time,
       consistency: m.consistency,
     });
+    // The 95% intervals next to the points, so a reader sees how much the test split can tell.
+    for (const [name, i] of Object.entries(result.intervals ?? {})) summary[`${name}95`] = `${round(i.lower)}..${round(i.upper)}`;
     Object.assign(tracker.status.metrics, {
       accuracy: m.accuracy,
       token_f1: m.token_f1,
@@ -30,4 +32,8 @@ export async function evaluationPhase(
     });
     return result;
   });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
