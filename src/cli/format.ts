@@ -58,7 +58,9 @@ export function formatActivity(a: ActivityProgress): string | null {
 /** The end-of-run summary: every phase's real result. */
 export function formatSummary(r: PipelineResult): string {
   const c = r.data;
-  const gate = r.gate.checks.map((g) => `${g.metric} ${n(g.value)} ${g.op} ${g.threshold} ${g.passed ? 'ok' : 'FAILED'}`).join(', ');
+  const gate = r.gate.checks
+    .map((g) => `${g.metric} ${n(g.value)}${g.interval ? ` [${n(g.interval.lower)}, ${n(g.interval.upper)}]` : ''}${g.pValue !== undefined ? ` p=${n(g.pValue)}` : ''} ${g.op} ${g.threshold} ${g.passed ? 'ok' : 'FAILED'}`)
+    .join(', ');
   return [
     `Pipeline ${r.pipeline}: ${r.outcome}`,
     `  1 planning      approach ${r.plan.approach}; ${r.plan.gpuMemoryGb ?? '?'} GB GPU memory estimated; guideline ${r.plan.minimumExamples}+ examples; targets ${r.plan.successMetrics.join(', ') || 'none'}`,

@@ -202,6 +202,14 @@ export interface GateCheck {
   op: '>=' | '<=' | '>' | '<';
   threshold: number;
   passed: boolean;
+  /** The value's 95% interval, when the evaluation measured one. */
+  interval?: { lower: number; upper: number; level: number };
+  /** What was held against the threshold: the value, or an end of its interval. */
+  compared?: number;
+  mode?: 'point' | 'interval' | 'significance';
+  /** Comparisons with the base model: the paired test's p-value and the level it had to beat. */
+  pValue?: number;
+  alpha?: number;
 }
 
 export interface GateResult {

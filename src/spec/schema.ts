@@ -196,6 +196,14 @@ const deploymentSchema = z
       .strictObject({
         /** Also require the fine-tuned model to score above the base model on accuracy. */
         require_improvement_over_baseline: z.boolean().default(true),
+        /**
+         * `point` compares each success metric's value with its threshold; `interval` compares the worst end of its
+         * 95% interval (the lower end of accuracy, the upper end of the response time), so a lucky test split passes no less.
+         */
+        compare_on: z.enum(['point', 'interval']).default('point'),
+        /** Require token F1 to be significantly above the base model's (paired test on the same test answers). */
+        require_significant_improvement: z.boolean().default(false),
+        alpha: z.number().gt(0).lt(1).default(0.05),
       })
       .prefault({}),
     approval: z

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { gateChecks } from '../../src/activities/deployment/gate';
+import { applyGate, gateChecks } from '../../src/activities/deployment/gate';
+import { openArtifactStore } from '../../src/artifacts/store';
+import type { EvaluationResult, PipelineSpec } from '../../src/pipeline/types';
 import { loadSpecFile } from '../../src/spec/load';
+import { useTempArtifactStore } from '../support/temporal';
 
 const metrics = (o: Partial<Record<'accuracy' | 'token_f1' | 'response_time' | 'consistency', number>>) => ({
   accuracy: 0,
@@ -30,5 +33,57 @@ describe('deployment gate', () => {
       checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.value} ${c.op} ${c.threshold}`),
       ['accuracy 0.89 >= 0.9', 'response_time 3.5 <= 3', 'token_f1_gain_over_baseline -0.09999999999999998 > 0'],
     );
+  });
+
+  const withGate = (gate: Partial<PipelineSpec['deployment']['gate']>): PipelineSpec => ({ ...spec, deployment: { ...spec.deployment, gate: { ...spec.deployment.gate, ...gate } } });
+  const level = 0.95;
+
+  it('compares on the worst end of the interval when the spec says so, and on the point otherwise', () => {
+    const tuned = metrics({ accuracy: 0.92, token_f1: 0.7, response_time: 2.1, consistency: 0.97 });
+    const intervals = {
+      accuracy: { lower: 0.85, upper: 0.97, level },
+      response_time: { lower: 1.8, upper: 3.4, level },
+      consistency: { lower: 0.96, upper: 0.99, level },
+    };
+    const point = gateChecks(withGate({ compare_on: 'point' }), metrics({ token_f1: 0.3 }), tuned, intervals);
+    assert.ok(point.every((c) => c.passed));
+    const strict = gateChecks(withGate({ compare_on: 'interval' }), metrics({ token_f1: 0.3 }), tuned, intervals);
+    assert.deepEqual(
+      strict.filter((c) => !c.passed).map((c) => `${c.metric} ${c.compared} ${c.op} ${c.threshold}`),
+      ['accuracy 0.85 >= 0.9', 'response_time 3.4 <= 3'],
+      'the lower end of accuracy, the upper end of the response time',
+    );
+    assert.deepEqual(strict[0]!.interval, intervals.accuracy);
+    assert.equal(strict[0]!.mode, 'interval');
+    assert.throws(() => gateChecks(withGate({ compare_on: 'interval' }), metrics({}), tuned), /measured no interval for accuracy/);
+  });
+
+  describe('significantly better than the base model', () => {
+    before(() => useTempArtifactStore());
+
+    /** An evaluation whose report holds per-answer token F1 scores, as evaluateModel stores it. */
+    async function evaluation(model: EvaluationResult['model'], f1: number[]): Promise<EvaluationResult> {
+      const store = openArtifactStore();
+      const perSample = f1.map((token_f1, i) => ({ id: `q${i}`, token_f1, accurate: token_f1 >= 0.5 }));
+      const m = metrics({ accuracy: 0.95, token_f1: f1.reduce((a, b) => a + b, 0) / f1.length, response_time: 1, consistency: 1 });
+      const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, perSample });
+      return { model, samples: f1.length, metrics: m, predictions: report, report };
+    }
+
+    it('passes on a clear paired improvement and fails on none, with the p-value as evidence', async () => {
+      const base = Array.from({ length: 30 }, (_, i) => 0.2 + (i % 7) / 20);
+      const gate = withGate({ require_significant_improvement: true, alpha: 0.05 });
+      const better = await applyGate({ spec: gate, baseline: await evaluation('base', base), fineTuned: await evaluation('fine-tuned', base.map((x, i) => x + 0.2 + (i % 3) / 50)) });
+      const significant = better.checks.find((c) => c.metric === 'token_f1_vs_base')!;
+      assert.equal(significant.passed, true);
+      assert.ok(significant.pValue! < 0.01 && significant.interval!.lower > 0, JSON.stringify(significant));
+
+      const same = await applyGate({ spec: gate, baseline: await evaluation('base', base), fineTuned: await evaluation('fine-tuned', base) });
+      const none = same.checks.find((c) => c.metric === 'token_f1_vs_base')!;
+      assert.deepEqual([none.passed, none.pValue], [false, 1]);
+      assert.equal(same.passed, false);
+      const evidence = await openArtifactStore().getJson<{ comparisonsWithBaseline: Record<string, { pValue: number }> }>(same.evidence);
+      assert.equal(evidence.comparisonsWithBaseline.token_f1!.pValue, 1);
+    });
   });
 });

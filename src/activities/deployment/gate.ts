@@ -1,5 +1,7 @@
-import { openArtifactStore } from '../../artifacts/store';
-import type { EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
+import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
+import { checkSignificantlyBetter, checkThreshold } from '../../evaluation/gate-on-intervals';
+import { pairedTest, type PairedComparison } from '../../evaluation/statistics';
+import type { ArtifactRef, EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
 import type { Threshold } from '../../spec/schema';
 
 export interface GateInput {
@@ -9,37 +11,99 @@ export interface GateInput {
 }
 
 /**
- * The deployment gate: every success metric of the requirements against the fine-tuned model's scores,
- * plus, when asked, a better score than the base model. The evidence is stored so an approver sees it.
+ * The deployment gate: every success metric of the requirements against the fine-tuned model's scores (the
+ * value, or the worst end of its interval), plus, when asked, a better score than the base model, and a
+ * significantly better one. The evidence is stored so an approver sees it.
  */
 export async function applyGate({ spec, baseline, fineTuned }: GateInput): Promise<GateResult> {
-  const checks = gateChecks(spec, baseline.metrics, fineTuned.metrics);
+  const store = openArtifactStore();
+  const comparisons = await compareWithBaseline(store, baseline.report, fineTuned.report, spec.data.split.seed);
+  const checks = gateChecks(spec, baseline.metrics, fineTuned.metrics, fineTuned.intervals);
+  if (spec.deployment.gate.require_significant_improvement) {
+    const tokenF1 = comparisons?.token_f1;
+    if (!tokenF1) throw new Error('the evaluation reports hold no per-answer scores to compare the two models on; evaluate both models again');
+    checks.push(toGateCheck(checkSignificantlyBetter('token_f1', tokenF1, { alpha: spec.deployment.gate.alpha })));
+  }
   const passed = checks.every((c) => c.passed);
-  const evidence = await openArtifactStore().putJson({
+  const evidence = await store.putJson({
     kind: 'tempered.gate-evidence/v1',
     pipeline: spec.name,
     passed,
     checks,
-    baseline: { metrics: baseline.metrics, samples: baseline.samples, predictions: baseline.predictions, report: baseline.report },
-    fineTuned: { metrics: fineTuned.metrics, samples: fineTuned.samples, predictions: fineTuned.predictions, report: fineTuned.report },
+    comparisonsWithBaseline: comparisons,
+    baseline: { metrics: baseline.metrics, intervals: baseline.intervals ?? null, samples: baseline.samples, predictions: baseline.predictions, report: baseline.report },
+    fineTuned: { metrics: fineTuned.metrics, intervals: fineTuned.intervals ?? null, samples: fineTuned.samples, predictions: fineTuned.predictions, report: fineTuned.report },
   });
   return { passed, checks, evidence };
 }
 
-export function gateChecks(spec: PipelineSpec, baseline: EvaluationResult['metrics'], tuned: EvaluationResult['metrics']): GateCheck[] {
+export function gateChecks(
+  spec: PipelineSpec,
+  baseline: EvaluationResult['metrics'],
+  tuned: EvaluationResult['metrics'],
+  intervals?: EvaluationResult['intervals'],
+): GateCheck[] {
   const checks: GateCheck[] = [];
   const metrics = spec.requirements.success_metrics;
-  const add = (metric: string, value: number, t: Threshold | undefined) => {
-    if (t) checks.push({ metric, value, op: t.op, threshold: t.value, passed: compare(value, t) });
+  const mode = spec.deployment.gate.compare_on;
+  const add = (metric: 'accuracy' | 'response_time' | 'consistency', t: Threshold | undefined) => {
+    if (!t) return;
+    const value = tuned[metric];
+    const interval = intervals?.[metric];
+    if (!interval) {
+      if (mode === 'interval') throw new Error(`deployment.gate.compare_on is interval, and the evaluation measured no interval for ${metric}`);
+      checks.push({ metric, value, op: t.op, threshold: t.value, passed: compare(value, t) });
+      return;
+    }
+    checks.push(toGateCheck(checkThreshold(metric, { estimate: value, ...interval }, t, mode)));
   };
-  add('accuracy', tuned.accuracy, metrics.accuracy);
-  add('response_time', tuned.response_time, metrics.response_time);
-  add('consistency', tuned.consistency, metrics.consistency);
+  add('accuracy', metrics.accuracy);
+  add('response_time', metrics.response_time);
+  add('consistency', metrics.consistency);
   if (spec.deployment.gate.require_improvement_over_baseline) {
     // Token F1 moves with every better word, so small test sets still show a real difference.
-    add('token_f1_gain_over_baseline', tuned.token_f1 - baseline.token_f1, { op: '>', value: 0 });
+    checks.push({ metric: 'token_f1_gain_over_baseline', value: tuned.token_f1 - baseline.token_f1, op: '>', threshold: 0, passed: tuned.token_f1 - baseline.token_f1 > 0 });
   }
   return checks;
+}
+
+type PerSample = { id: string } & Record<string, unknown>;
+
+/**
+ * Paired tests of the fine-tuned model against the base model on the answers both gave to the same test
+ * examples, per metric. Null for reports written before per-answer scores were kept with every metric.
+ */
+async function compareWithBaseline(store: ArtifactStore, baselineReport: ArtifactRef, tunedReport: ArtifactRef, seed: number): Promise<Record<string, PairedComparison> | null> {
+  const [base, tuned] = await Promise.all([baselineReport, tunedReport].map((ref) => store.getJson<{ perSample?: PerSample[] }>(ref)));
+  if (!base?.perSample || !tuned?.perSample) return null;
+  const baseById = new Map(base.perSample.map((s) => [s.id, s]));
+  const pairs = tuned.perSample.filter((s) => baseById.has(s.id)).map((s) => [s, baseById.get(s.id)!] as const);
+  if (pairs.length === 0) return null;
+  const comparisons: Record<string, PairedComparison> = {};
+  for (const metric of ['accuracy', 'token_f1', 'exact_match', 'rouge_l', 'chrf'] as const) {
+    const score = (s: PerSample) => (metric === 'accuracy' ? Number(s.accurate) : s[metric]);
+    if (pairs.some(([t, b]) => typeof score(t) !== 'number' || typeof score(b) !== 'number')) continue;
+    comparisons[metric] = pairedTest(
+      pairs.map(([t]) => score(t) as number),
+      pairs.map(([, b]) => score(b) as number),
+      { seed },
+    );
+  }
+  return comparisons;
+}
+
+function toGateCheck(e: ReturnType<typeof checkThreshold>): GateCheck {
+  return {
+    metric: e.metric,
+    value: e.value,
+    op: e.op,
+    threshold: e.threshold,
+    passed: e.passed,
+    interval: e.interval,
+    compared: e.compared,
+    mode: e.mode,
+    ...(e.pValue !== undefined ? { pValue: e.pValue, alpha: e.alpha } : {}),
+  };
 }
 
 function compare(value: number, t: Threshold): boolean {
