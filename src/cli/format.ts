@@ -1,5 +1,5 @@
 import { describeTrial } from '../pipeline/sweep';
-import type { PipelineResult, PipelineStatus, SweepTrial } from '../pipeline/types';
+import type { ArmsTable, PipelineResult, PipelineStatus, SweepTrial } from '../pipeline/types';
 import type { ActivityProgress } from './live-status';
 
 const n = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : String(Math.round(x * 10 ** digits) / 10 ** digits));
@@ -13,6 +13,7 @@ export function formatStatus(status: PipelineStatus): string {
       .join(' ');
     lines.push(`  ${i + 1} ${p.name.padEnd(22)} ${p.state.padEnd(9)} ${summary}`);
   });
+  if (status.arms) lines.push(...formatArms(status.arms));
   if (status.estimate) lines.push(`  training estimate: ${formatEstimate(status.estimate)}`);
   for (const note of status.estimate?.notes ?? []) lines.push(`    ${note}`);
   if (status.sweep) {
@@ -31,6 +32,18 @@ export function formatStatus(status: PipelineStatus): string {
 function ci(intervals: Record<string, { lower: number; upper: number }> | null | undefined, metric: string): string {
   const i = intervals?.[metric];
   return i ? ` [${n(i.lower)}, ${n(i.upper)}]` : '';
+}
+
+/** The approaches side by side: each metric with its interval, and the token F1 difference to the base model. */
+function formatArms(table: ArmsTable): string[] {
+  const cell = (row: ArmsTable['rows'][number], metric: 'accuracy' | 'token_f1' | 'chrf') => `${n(row.metrics[metric])}${ci(row.intervals, metric)}`.padEnd(22);
+  const lines = [`  arms          ${'arm'.padEnd(11)} ${'accuracy'.padEnd(22)} ${'token F1'.padEnd(22)} ${'chrF'.padEnd(22)} p95 s  token F1 vs base`];
+  for (const row of table.rows) {
+    const vs = row.vsBase?.token_f1;
+    const diff = vs ? `${vs.difference >= 0 ? '+' : ''}${n(vs.difference)} [${n(vs.lower)}, ${n(vs.upper)}] p=${n(vs.pValue)}` : '';
+    lines.push(`                ${row.arm.padEnd(11)} ${cell(row, 'accuracy')} ${cell(row, 'token_f1')} ${cell(row, 'chrf')} ${n(row.metrics.response_time, 2).padEnd(6)} ${diff}`);
+  }
+  return lines;
 }
 
 function formatEstimate(e: NonNullable<PipelineResult['estimate']>): string {
@@ -69,6 +82,7 @@ export function formatSummary(r: PipelineResult): string {
     ...(r.estimate ? [`  estimate      ${formatEstimate(r.estimate)}`] : []),
     ...(r.exports ? [`  exports       ${[r.exports.merged && `merged ${r.exports.merged.uri}`, r.exports.onnx && `onnx ${r.exports.onnx.uri}`, r.exports.onnxQuantized && `onnx-quantized ${r.exports.onnxQuantized.uri}`].filter(Boolean).join('; ')}`] : []),
     `  4 evaluation    accuracy ${n(r.fineTuned.accuracy)}${ci(r.intervals?.fineTuned, 'accuracy')}, token F1 ${n(r.fineTuned.token_f1)}${ci(r.intervals?.fineTuned, 'token_f1')}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
+    ...(r.arms ? formatArms(r.arms) : []),
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
       (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : ''),

@@ -129,8 +129,13 @@ export interface TokenLengths {
 }
 
 /** What one model scored on the test split. */
+/** The approaches the guide compares: base model, base with retrieval, fine-tuned, fine-tuned with retrieval. */
+export type EvaluationArm = 'base' | 'rag' | 'fine-tuned' | 'hybrid';
+
 export interface EvaluationResult {
   model: 'base' | 'fine-tuned';
+  /** Absent from results recorded before retrieval arms: those are `model` without retrieval. */
+  arm?: EvaluationArm;
   samples: number;
   metrics: {
     /** Share of answers whose token F1 reaches the spec's bar. */
@@ -149,6 +154,21 @@ export interface EvaluationResult {
   /** Each answer-based metric's 95% bootstrap interval over the test answers (none for the loss). */
   intervals?: Record<string, { lower: number; upper: number; level: number }>;
   predictions: ArtifactRef;
+  report: ArtifactRef;
+}
+
+/** Every evaluated approach side by side, each against the base model on the same answers. */
+export interface ArmsTable {
+  rows: {
+    arm: EvaluationArm;
+    samples: number;
+    metrics: EvaluationResult['metrics'];
+    intervals: EvaluationResult['intervals'] | null;
+    /** Per metric: the mean difference to the base model, its 95% interval and the paired test's p-value. */
+    vsBase: Record<string, { difference: number; lower: number; upper: number; pValue: number }> | null;
+    report: ArtifactRef;
+  }[];
+  /** The table as stored (JSON, kind tempered.evaluation-arms/v1). */
   report: ArtifactRef;
 }
 
@@ -297,6 +317,8 @@ export interface PipelineResult {
   sweep: SweepResult | null;
   /** The deployable forms of the model (merged, ONNX, quantized ONNX) and their lineage; null when none was asked for. */
   exports: ExportResult | null;
+  /** The evaluated approaches side by side, each against the base model; absent from results recorded before. */
+  arms?: ArmsTable | null;
   /** The training estimate made before training, with the actual figures next to it. */
   estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
   gate: GateResult;
@@ -328,6 +350,8 @@ export interface PipelineStatus {
   awaitingApproval: { evidence: ArtifactRef; approvers: string[]; deadline: string } | null;
   /** The training budget from the data phase, then compared with the actual run. */
   estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
+  /** The evaluated approaches side by side (base, fine-tuned, and RAG and hybrid when asked for). */
+  arms: ArmsTable | null;
   /** The sweep's trials as they run, when the spec asked for one. */
   sweep: { strategy: 'grid' | 'random'; trials: SweepTrial[]; bestTrial: number | null } | null;
   outcome: PipelineOutcome | null;

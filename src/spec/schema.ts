@@ -187,6 +187,18 @@ const evaluationSchema = z
         forbidden_phrases: z.array(z.string()).default([]),
       })
       .prefault({}),
+    /**
+     * The guide's other approaches, measured on the same test split: the base model with retrieval (RAG) and the
+     * fine-tuned model with retrieval (hybrid), the `k` training answers BM25 ranks highest in the prompt.
+     */
+    retrieval: z
+      .strictObject({
+        arms: z.boolean().default(false),
+        k: z.int().positive().max(20).default(3),
+        /** Token limit of a retrieval arm's prompt and answer: the passages make prompts longer than data.max_length. */
+        max_length: z.int().positive().default(1024),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -52,6 +52,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
     },
     sweep,
     estimate: tracker.status.estimate,
+    arms: tracker.status.arms,
     exports,
     gate: deployment.gate,
     approval: deployment.approval,

@@ -21,6 +21,7 @@ export class PipelineTracker {
       awaitingApproval: null,
       sweep: null,
       estimate: null,
+      arms: null,
       outcome: null,
     };
     setHandler(statusQuery, () => this.status);

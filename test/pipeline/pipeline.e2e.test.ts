@@ -25,6 +25,7 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     useTempArtifactStore();
     useTestCatalogue({
       'tiny-support-bad-data': { data: { sources: [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] } },
+      'tiny-support-arms': { evaluation: { retrieval: { arms: true, k: 2 } }, export: { merged: false, onnx: false, onnx_quantized: false } },
     });
     env = await startTemporal();
     workers = await startWorkers(env);
@@ -69,6 +70,11 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     // The trained adapter changed the model: the test loss moved away from the base model's.
     assert.notEqual(result.fineTuned.loss, result.baseline.loss);
     assert.ok(result.fineTuned.loss < result.baseline.loss, `fine-tuned test loss ${result.fineTuned.loss} < base ${result.baseline.loss}`);
+    // The arms table: the base model and the fine-tuned one, compared on the same answers.
+    assert.deepEqual(result.arms?.rows.map((r) => r.arm), ['base', 'fine-tuned']);
+    const vsBase = result.arms!.rows[1]!.vsBase!.token_f1!;
+    assert.ok(Math.abs(vsBase.difference - (result.fineTuned.token_f1 - result.baseline.token_f1)) < 1e-9);
+    assert.ok(vsBase.pValue > 0 && vsBase.pValue <= 1 && vsBase.lower <= vsBase.difference && vsBase.difference <= vsBase.upper);
     // Every answer-based metric of both models comes with its 95% interval around the point.
     for (const [model, metrics] of [['baseline', result.baseline], ['fineTuned', result.fineTuned]] as const) {
       for (const name of ['accuracy', 'token_f1', 'exact_match', 'rouge_l', 'chrf', 'consistency', 'response_time'] as const) {
@@ -117,6 +123,23 @@ describe('fineTuningPipeline on a real Temporal server', function () {
 
     await replay(handle);
     await maybeRecordHistory('pipeline-auto-approval', env, handle.workflowId);
+  });
+
+  it('measures the guide\'s four approaches when asked: base, RAG, fine-tuned and hybrid, each against the base model', async () => {
+    const handle = await start({ pipeline: 'tiny-support-arms' }, 'tiny-arms');
+    const result = await handle.result();
+    const rows = result.arms!.rows;
+    assert.deepEqual(rows.map((r) => r.arm), ['base', 'fine-tuned', 'rag', 'hybrid']);
+    for (const row of rows.slice(1)) {
+      assert.equal(row.samples, rows[0]!.samples, 'every arm answers the same test questions');
+      assert.ok(row.vsBase?.token_f1 && row.intervals?.token_f1, `${row.arm} has its interval and its comparison`);
+    }
+    // Retrieval changes the prompt, so the RAG arm's answers and loss differ from the base model's.
+    assert.notEqual(rows[2]!.metrics.loss, rows[0]!.metrics.loss);
+    const table = await openArtifactStore().getJson<{ kind: string; rows: unknown[] }>(result.arms!.report);
+    assert.deepEqual([table.kind, table.rows.length], ['tempered.evaluation-arms/v1', 4]);
+    assert.equal((await handle.query(statusQuery)).arms?.rows.length, 4);
+    await replay(handle);
   });
 
   it('stops in the data phase, naming the file and line, when a source is malformed', async () => {

@@ -1,8 +1,8 @@
-import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
+import { openArtifactStore } from '../../artifacts/store';
 import { checkSignificantlyBetter, checkThreshold } from '../../evaluation/gate-on-intervals';
-import { pairedTest, type PairedComparison } from '../../evaluation/statistics';
-import type { ArtifactRef, EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
+import type { EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
 import type { Threshold } from '../../spec/schema';
+import { pairedComparisons } from '../evaluation/compare-arms';
 
 export interface GateInput {
   spec: PipelineSpec;
@@ -17,7 +17,7 @@ export interface GateInput {
  */
 export async function applyGate({ spec, baseline, fineTuned }: GateInput): Promise<GateResult> {
   const store = openArtifactStore();
-  const comparisons = await compareWithBaseline(store, baseline.report, fineTuned.report, spec.data.split.seed);
+  const comparisons = await pairedComparisons(store, baseline.report, fineTuned.report, spec.data.split.seed);
   const checks = gateChecks(spec, baseline.metrics, fineTuned.metrics, fineTuned.intervals);
   if (spec.deployment.gate.require_significant_improvement) {
     const tokenF1 = comparisons?.token_f1;
@@ -65,31 +65,6 @@ export function gateChecks(
     checks.push({ metric: 'token_f1_gain_over_baseline', value: tuned.token_f1 - baseline.token_f1, op: '>', threshold: 0, passed: tuned.token_f1 - baseline.token_f1 > 0 });
   }
   return checks;
-}
-
-type PerSample = { id: string } & Record<string, unknown>;
-
-/**
- * Paired tests of the fine-tuned model against the base model on the answers both gave to the same test
- * examples, per metric. Null for reports written before per-answer scores were kept with every metric.
- */
-async function compareWithBaseline(store: ArtifactStore, baselineReport: ArtifactRef, tunedReport: ArtifactRef, seed: number): Promise<Record<string, PairedComparison> | null> {
-  const [base, tuned] = await Promise.all([baselineReport, tunedReport].map((ref) => store.getJson<{ perSample?: PerSample[] }>(ref)));
-  if (!base?.perSample || !tuned?.perSample) return null;
-  const baseById = new Map(base.perSample.map((s) => [s.id, s]));
-  const pairs = tuned.perSample.filter((s) => baseById.has(s.id)).map((s) => [s, baseById.get(s.id)!] as const);
-  if (pairs.length === 0) return null;
-  const comparisons: Record<string, PairedComparison> = {};
-  for (const metric of ['accuracy', 'token_f1', 'exact_match', 'rouge_l', 'chrf'] as const) {
-    const score = (s: PerSample) => (metric === 'accuracy' ? Number(s.accurate) : s[metric]);
-    if (pairs.some(([t, b]) => typeof score(t) !== 'number' || typeof score(b) !== 'number')) continue;
-    comparisons[metric] = pairedTest(
-      pairs.map(([t]) => score(t) as number),
-      pairs.map(([, b]) => score(b) as number),
-      { seed },
-    );
-  }
-  return comparisons;
 }
 
 function toGateCheck(e: ReturnType<typeof checkThreshold>): GateCheck {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { openArtifactStore } from '../../artifacts/store';
-import type { ArtifactRef, EvaluationResult, PipelineSpec } from '../../pipeline/types';
+import type { ArtifactRef, EvaluationArm, EvaluationResult, PipelineSpec } from '../../pipeline/types';
 import { baseModelConfig } from '../trainer/model-source';
 import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
 import { runTrainer } from '../trainer/trainer-process';
@@ -10,6 +10,7 @@ import { activityWorkDir } from '../trainer/work-dir';
 import { scoreAnswer } from '../../evaluation/metrics';
 import { meanInterval, percentileInterval, type Interval } from '../../evaluation/statistics';
 import { followsStyle, mean, percentile } from './metrics';
+import { writeWithRetrievedContext } from './retrieval-context';
 
 export interface EvaluateInput {
   spec: PipelineSpec;
@@ -17,6 +18,8 @@ export interface EvaluateInput {
   model: EvaluationResult['model'];
   /** The fine-tuned adapter or model; absent for the base model. */
   adapter?: ArtifactRef;
+  /** Retrieval arms (RAG, hybrid): the training split to retrieve answers from, and how many go in the prompt. */
+  retrieval?: { train: ArtifactRef; k: number };
 }
 
 interface Prediction {
@@ -33,12 +36,20 @@ interface Prediction {
  * accuracy (share of answers with token F1 at or above the bar), mean token F1, exact match, ROUGE-L and chrF,
  * p95 response time, style consistency, each with its 95% interval, and the test loss.
  */
-export async function evaluateModel({ spec, test, model, adapter }: EvaluateInput): Promise<EvaluationResult> {
+export async function evaluateModel({ spec, test, model, adapter, retrieval }: EvaluateInput): Promise<EvaluationResult> {
   const ctx = Context.current();
-  const workDir = activityWorkDir(`evaluate-${model}`);
+  const arm = armOf(model, retrieval !== undefined);
+  const workDir = activityWorkDir(`evaluate-${arm}`);
   const store = openArtifactStore();
-  const testFile = path.join(workDir, 'test.jsonl');
+  let testFile = path.join(workDir, 'test.jsonl');
   await store.getFile(test, testFile);
+  if (retrieval) {
+    const trainFile = path.join(workDir, 'train.jsonl');
+    await store.getFile(retrieval.train, trainFile);
+    const augmented = path.join(workDir, 'test-with-context.jsonl');
+    await writeWithRetrievedContext(trainFile, testFile, augmented, retrieval.k);
+    testFile = augmented;
+  }
   let adapterDir: string | null = null;
   if (adapter) {
     adapterDir = path.join(workDir, 'model');
@@ -60,7 +71,7 @@ export async function evaluateModel({ spec, test, model, adapter }: EvaluateInpu
           test_file: testFile,
           max_new_tokens: spec.evaluation.max_new_tokens,
           max_samples: spec.evaluation.max_samples ?? null,
-          max_length: spec.data.max_length,
+          max_length: retrieval ? Math.max(spec.data.max_length, spec.evaluation.retrieval.max_length) : spec.data.max_length,
           predictions_file: predictionsFile,
           seed: spec.data.split.seed,
         },
@@ -83,9 +94,15 @@ export async function evaluateModel({ spec, test, model, adapter }: EvaluateInpu
   const metrics: EvaluationResult['metrics'] = { ...scored.metrics, loss, perplexity: Math.exp(loss) };
   const predictionsRef = await store.putFile(predictionsFile, { mediaType: 'application/x-ndjson' });
   const { intervals } = scored;
-  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, samples: predictions.length, metrics, intervals, perSample: scored.perSample });
+  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, arm, samples: predictions.length, metrics, intervals, perSample: scored.perSample });
   fs.rmSync(workDir, { recursive: true, force: true });
-  return { model, samples: predictions.length, metrics, intervals, predictions: predictionsRef, report };
+  return { model, arm, samples: predictions.length, metrics, intervals, predictions: predictionsRef, report };
+}
+
+/** The guide's four approaches: the base or the fine-tuned model, each without or with retrieval. */
+export function armOf(model: EvaluationResult['model'], retrieval: boolean): EvaluationArm {
+  if (model === 'base') return retrieval ? 'rag' : 'base';
+  return retrieval ? 'hybrid' : 'fine-tuned';
 }
 
 /**

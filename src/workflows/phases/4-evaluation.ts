@@ -1,8 +1,13 @@
+import { patched } from '@temporalio/workflow';
 import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
 import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 
-/** Phase 4: score the fine-tuned model on the held-out test split, the same way the baseline was scored. */
+/**
+ * Phase 4: score the fine-tuned model on the held-out test split, the same way the baseline was scored; with
+ * `evaluation.retrieval.arms`, also the base and the fine-tuned model with retrieval (RAG, hybrid); then every
+ * arm against the base model on the same answers, with intervals and paired tests.
+ */
 export async function evaluationPhase(
   tracker: PipelineTracker,
   pipeline: ResolvedPipeline,
@@ -10,7 +15,7 @@ export async function evaluationPhase(
   training: TrainingResult,
   baseline: EvaluationResult,
 ): Promise<EvaluationResult> {
-  const { evaluateModel } = cpuActivities(pipeline.queues);
+  const { evaluateModel, compareArms } = cpuActivities(pipeline.queues);
   return tracker.phase('evaluation', async (summary) => {
     const result = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', adapter: training.model });
     const m = result.metrics;
@@ -23,6 +28,23 @@ export async function evaluationPhase(
     });
     // The 95% intervals next to the points, so a reader sees how much the test split can tell.
     for (const [name, i] of Object.entries(result.intervals ?? {})) summary[`${name}95`] = `${round(i.lower)}..${round(i.upper)}`;
+    // Runs started before the arms table go on without it.
+    if (patched('evaluation-arms')) {
+      const { retrieval } = pipeline.spec.evaluation;
+      const withRetrieval = retrieval.arms
+        ? await Promise.all([
+            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base', retrieval: { train: data.train, k: retrieval.k } }),
+            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', adapter: training.model, retrieval: { train: data.train, k: retrieval.k } }),
+          ])
+        : [];
+      const arms = await compareArms({ spec: pipeline.spec, base: baseline, arms: [result, ...withRetrieval] });
+      tracker.status.arms = arms;
+      for (const row of arms.rows) {
+        const f1 = row.vsBase?.token_f1;
+        summary[`${row.arm}TokenF1`] = round(row.metrics.token_f1);
+        if (f1) summary[`${row.arm}VsBaseP`] = round(f1.pValue);
+      }
+    }
     Object.assign(tracker.status.metrics, {
       accuracy: m.accuracy,
       token_f1: m.token_f1,

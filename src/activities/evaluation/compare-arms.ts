@@ -1,0 +1,65 @@
+import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
+import { pairedTest, type PairedComparison } from '../../evaluation/statistics';
+import type { ArmsTable, ArtifactRef, EvaluationResult, PipelineSpec } from '../../pipeline/types';
+import { armOf } from './evaluate-model';
+
+/** The per-answer scores a paired test compares; `accuracy` is the share of accurate answers. */
+export const PAIRED_METRICS = ['accuracy', 'token_f1', 'exact_match', 'rouge_l', 'chrf'] as const;
+
+type PerSample = { id: string } & Record<string, unknown>;
+
+/**
+ * Paired tests of one arm against the base model on the answers both gave to the same test examples, per
+ * metric, seeded. Null for reports written before every answer's scores were kept.
+ */
+export async function pairedComparisons(store: ArtifactStore, baseReport: ArtifactRef, armReport: ArtifactRef, seed: number): Promise<Record<string, PairedComparison> | null> {
+  const [base, arm] = await Promise.all([baseReport, armReport].map((ref) => store.getJson<{ perSample?: PerSample[] }>(ref)));
+  if (!base?.perSample || !arm?.perSample) return null;
+  const baseById = new Map(base.perSample.map((s) => [s.id, s]));
+  const pairs = arm.perSample.filter((s) => baseById.has(s.id)).map((s) => [s, baseById.get(s.id)!] as const);
+  if (pairs.length === 0) return null;
+  const comparisons: Record<string, PairedComparison> = {};
+  for (const metric of PAIRED_METRICS) {
+    const score = (s: PerSample) => (metric === 'accuracy' ? Number(s.accurate) : s[metric]);
+    if (pairs.some(([a, b]) => typeof score(a) !== 'number' || typeof score(b) !== 'number')) continue;
+    comparisons[metric] = pairedTest(
+      pairs.map(([a]) => score(a) as number),
+      pairs.map(([, b]) => score(b) as number),
+      { seed },
+    );
+  }
+  return comparisons;
+}
+
+export interface CompareArmsInput {
+  spec: PipelineSpec;
+  /** The base model's evaluation first, then the other arms. */
+  base: EvaluationResult;
+  arms: EvaluationResult[];
+}
+
+/**
+ * The guide's comparison of approaches on the user's own test split: every arm's metrics with their
+ * intervals, and each arm against the base model (mean difference, its interval, the paired test's p-value).
+ * The table is stored as an artifact and returned small enough for the workflow's status.
+ */
+export async function compareArms({ spec, base, arms }: CompareArmsInput): Promise<ArmsTable> {
+  const store = openArtifactStore();
+  const rows: ArmsTable['rows'] = [];
+  for (const result of [base, ...arms]) {
+    const arm = result.arm ?? armOf(result.model, false);
+    const comparisons = arm === 'base' ? null : await pairedComparisons(store, base.report, result.report, spec.data.split.seed);
+    rows.push({
+      arm,
+      samples: result.samples,
+      metrics: result.metrics,
+      intervals: result.intervals ?? null,
+      vsBase: comparisons
+        ? Object.fromEntries(Object.entries(comparisons).map(([m, c]) => [m, { difference: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper, pValue: c.pValue }]))
+        : null,
+      report: result.report,
+    });
+  }
+  const report = await store.putJson({ kind: 'tempered.evaluation-arms/v1', pipeline: spec.name, rows });
+  return { rows, report };
+}
