@@ -60,26 +60,36 @@ def _commands() -> dict[str, tuple[Callable[[dict], Any], Callable[[Any, Cancell
     from . import config
 
     def run_train(cfg: Any, cancel: Cancellation) -> None:
+        from .liveness import Liveness
+
+        # Before torch and transformers are imported: on a busy host that alone can outlast a short heartbeat timeout.
+        liveness = Liveness(cfg.liveness_interval_s, cfg.stall_timeout_s).start()
+        emit("alive", phase="starting", step=0, idle_s=0.0)
+        _quiet_libraries()
         from .train import run_train as run
 
-        run(cfg, cancel)
+        run(cfg, cancel, liveness)
 
     def run_evaluate(cfg: Any, cancel: Cancellation) -> None:
+        _quiet_libraries()
         from .evaluate import run_evaluate as run
 
         run(cfg, cancel)
 
     def run_export(cfg: Any, cancel: Cancellation) -> None:
+        _quiet_libraries()
         from .export import run_export as run
 
         run(cfg, cancel)
 
     def run_token_stats(cfg: Any, cancel: Cancellation) -> None:
+        _quiet_libraries()
         from .token_stats import run_token_stats as run
 
         run(cfg, cancel)
 
     def run_inspect(cfg: Any, _cancel: Cancellation) -> None:
+        _quiet_libraries()
         from .models import describe
 
         info = describe(cfg)
@@ -111,7 +121,6 @@ def main(argv: list[str] | None = None) -> int:
 
         parse, run = commands[args.command]
         cfg = parse(read_config_source(args.config))  # every config check happens before any model loads
-        _quiet_libraries()
         run(cfg, cancel)
         return 0
     except Cancelled as stop:

@@ -125,13 +125,13 @@ def _training_sequences(
     return examples, replayed
 
 
-def run_train(cfg: TrainConfig, cancel: Cancellation) -> None:
+def run_train(cfg: TrainConfig, cancel: Cancellation, liveness: Liveness | None = None) -> None:
     from transformers import PrinterCallback, Trainer, set_seed
 
     from .callbacks import CancelCallback, EarlyStoppingEvents, EventCallback, ProgressCallback
 
     started_at = time.perf_counter()
-    liveness = Liveness(cfg.liveness_interval_s, cfg.stall_timeout_s).start()
+    liveness = liveness or Liveness(cfg.liveness_interval_s, cfg.stall_timeout_s).start()
     acks = CheckpointAcks() if cfg.checkpoint_acks else None
     # Parse datasets before loading the model, so malformed data fails fast.
     liveness.mark("reading data")
