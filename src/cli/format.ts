@@ -41,7 +41,7 @@ function formatArms(table: ArmsTable): string[] {
   for (const row of table.rows) {
     const vs = row.vsBase?.token_f1;
     const diff = vs ? `${vs.difference >= 0 ? '+' : ''}${n(vs.difference)} [${n(vs.lower)}, ${n(vs.upper)}] p=${n(vs.pValue)}` : '';
-    lines.push(`                ${row.arm.padEnd(11)} ${cell(row, 'accuracy')} ${cell(row, 'token_f1')} ${cell(row, 'chrf')} ${n(row.metrics.response_time, 2).padEnd(6)} ${diff}`);
+    lines.push(`                ${row.arm.padEnd(11)} ${cell(row, 'accuracy')} ${cell(row, 'token_f1')} ${cell(row, 'chrf')} ${n(row.metrics.response_time, 2).padEnd(6)} ${diff}`.trimEnd());
   }
   return lines;
 }
