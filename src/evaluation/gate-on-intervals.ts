@@ -37,7 +37,7 @@ export function checkThreshold(metric: string, estimate: Interval, threshold: Th
     threshold: threshold.value,
     op: threshold.op,
     mode,
-    passed: compare(compared, threshold),
+    passed: meetsThreshold(compared, threshold),
   };
 }
 
@@ -61,7 +61,7 @@ export function checkSignificantlyBetter(metric: string, comparison: PairedCompa
     mode: 'significance',
     pValue,
     alpha,
-    passed: pValue < alpha && compare(compared, { op, value: 0 }),
+    passed: pValue < alpha && meetsThreshold(compared, { op, value: 0 }),
   };
 }
 
@@ -98,7 +98,8 @@ export function describeEvidence(e: IntervalGateEvidence): string {
   return `${e.metric} ${r(e.value)} [${r(e.interval.lower)}, ${r(e.interval.upper)}]: ${what} ${r(e.compared)} ${e.op} ${e.threshold}${p} ${e.passed ? 'ok' : 'failed'}`;
 }
 
-function compare(value: number, t: Threshold): boolean {
+/** Whether a value meets a success-metric threshold (`>= 0.9`, `<= 3`). */
+export function meetsThreshold(value: number, t: Threshold): boolean {
   switch (t.op) {
     case '>=':
       return value >= t.value;

@@ -4,7 +4,8 @@ import type { ChatTokenizer } from './chat-tokenizer';
 import type { DecoderGraph } from './decoder-graph';
 import { KvCache } from './kv-cache';
 import type { FinishReason, GenerationRequest, GenerationResult } from './runtime';
-import { argmax, sampleToken, seededRandom, type SamplingParams } from './sampling';
+import { seededRandom } from '../seeded-random';
+import { argmax, sampleToken, type SamplingParams } from './sampling';
 import { cutAtStop } from './stop-sequences';
 
 /** A request ready to run: its prompt tokens and how many tokens it may add. */

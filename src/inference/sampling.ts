@@ -1,17 +1,5 @@
 /** Choosing the next token from one row of logits: greedy, or seeded temperature / top-p sampling. */
 
-/** A small seeded generator (mulberry32): uniform numbers in [0, 1), the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function argmax(logits: Float32Array): number {
   let best = 0;
   let bestValue = logits[0]!;

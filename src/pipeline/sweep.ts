@@ -1,3 +1,4 @@
+import { seededRandom } from '../seeded-random';
 import type { PipelineSpec } from '../spec/schema';
 import type { SweepSpec } from '../spec/sweep-schema';
 
@@ -27,7 +28,8 @@ export function sweepTrials(sweep: SweepSpec): TrialParams[] {
     }
     return trials;
   }
-  const random = mulberry32(sweep.seed);
+  // The sweep's draws depend on its seed alone.
+  const random = seededRandom(sweep.seed);
   return Array.from({ length: sweep.trials ?? 0 }, () => {
     const trial: TrialParams = {};
     for (const name of used) {
@@ -60,18 +62,6 @@ export function describeTrial(params: TrialParams): string {
   return PARAM_NAMES.filter((name) => params[name] !== undefined)
     .map((name) => `${name}=${params[name]}`)
     .join(' ');
-}
-
-/** A small seeded generator (mulberry32): the sweep's draws depend on its seed alone. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function roundSignificant(x: number): number {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { BatchQueue } from '../../src/inference/batch-queue';
-import { argmax, sampleToken, seededRandom } from '../../src/inference/sampling';
+import { argmax, sampleToken } from '../../src/inference/sampling';
+import { seededRandom } from '../../src/seeded-random';
 import { cutAtStop } from '../../src/inference/stop-sequences';
 
 describe('sampling', () => {

@@ -1,14 +1,2 @@
-/** A float in [0, 1) from a seeded stream. */
-export type Random = () => number;
-
-/** mulberry32: a tiny seeded generator, so generated test data and statistical checks are reproducible. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Generated test data uses the project's own seeded generator, so it is reproducible. */
+export { seededRandom, type Random } from '../../src/seeded-random';

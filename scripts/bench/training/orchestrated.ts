@@ -6,8 +6,8 @@ import { Worker } from '@temporalio/worker';
 import type { TrainingProgress } from '../../../src/activities/experiment/fine-tune';
 import { taskQueues } from '../../../src/config/queues';
 import type { ArtifactRef, PipelineSpec, TrainingResult } from '../../../src/pipeline/types';
+import { trainingTrial } from '../../../src/workflows/training-trial';
 import { GpuHost, makeTapVenv, type TapEntry } from './gpu-host';
-import { benchTraining } from './workflows';
 
 /** The bench workflow's own queue; the activity goes to the pipeline's gpu queue. */
 const BENCH_QUEUE = 'tempered-bench-training';
@@ -55,7 +55,7 @@ export class Orchestration {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: BENCH_QUEUE,
-      workflowsPath: require.resolve('./workflows'),
+      workflowsPath: require.resolve('../../../src/workflows/training-trial'),
     });
     return new Orchestration(env, worker, worker.run(), input, dir, artifacts, makeTapVenv(path.join(dir, 'tap-venv')));
   }
@@ -72,8 +72,8 @@ export class Orchestration {
     return host;
   }
 
-  private start(id: string): Promise<WorkflowHandle<typeof benchTraining>> {
-    return this.env.client.workflow.start(benchTraining, {
+  private start(id: string): Promise<WorkflowHandle<typeof trainingTrial>> {
+    return this.env.client.workflow.start(trainingTrial, {
       taskQueue: BENCH_QUEUE,
       workflowId: `bench-training-${id}-${Date.now()}`,
       args: [{ ...this.input, queues: taskQueues() }],

@@ -1,5 +1,5 @@
 import { openArtifactStore } from '../../artifacts/store';
-import { checkSignificantlyBetter, checkThreshold } from '../../evaluation/gate-on-intervals';
+import { checkSignificantlyBetter, checkThreshold, meetsThreshold } from '../../evaluation/gate-on-intervals';
 import type { EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
 import type { Threshold } from '../../spec/schema';
 import { pairedComparisons } from '../evaluation/compare-arms';
@@ -52,7 +52,7 @@ export function gateChecks(
     const interval = intervals?.[metric];
     if (!interval) {
       if (mode === 'interval') throw new Error(`deployment.gate.compare_on is interval, and the evaluation measured no interval for ${metric}`);
-      checks.push({ metric, value, op: t.op, threshold: t.value, passed: compare(value, t) });
+      checks.push({ metric, value, op: t.op, threshold: t.value, passed: meetsThreshold(value, t) });
       return;
     }
     checks.push(toGateCheck(checkThreshold(metric, { estimate: value, ...interval }, t, mode)));
@@ -79,19 +79,4 @@ function toGateCheck(e: ReturnType<typeof checkThreshold>): GateCheck {
     mode: e.mode,
     ...(e.pValue !== undefined ? { pValue: e.pValue, alpha: e.alpha } : {}),
   };
-}
-
-function compare(value: number, t: Threshold): boolean {
-  switch (t.op) {
-    case '>=':
-      return value >= t.value;
-    case '>':
-      return value > t.value;
-    case '<=':
-      return value <= t.value;
-    case '<':
-      return value < t.value;
-    default:
-      throw new Error(`unknown comparison ${String(t.op)}`);
-  }
 }
