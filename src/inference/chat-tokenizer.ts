@@ -39,10 +39,27 @@ export class ChatTokenizer {
     this.specials = { bos_token: tokenText(config.bos_token), eos_token: tokenText(config.eos_token), pad_token: tokenText(config.pad_token) };
   }
 
-  renderChat(messages: ChatMessage[]): string {
+  renderChat(messages: ChatMessage[], generationPrompt = true): string {
     // Parsed on first use, so a folder without a template still serves raw prompts.
     this.template ??= new Template(chatTemplateOf(this.files));
-    return this.template.render({ messages, add_generation_prompt: true, ...this.specials });
+    return this.template.render({ messages, add_generation_prompt: generationPrompt, ...this.specials });
+  }
+
+  /**
+   * A finished conversation as training saw it: all its tokens, and how many of them are the prompt (every
+   * message but the last, with the assistant header). The tokens after that are the answer a loss is taken on.
+   */
+  encodeConversation(messages: ChatMessage[]): { ids: number[]; promptLength: number } {
+    const ids = this.encodeChat(this.renderChat(messages, false));
+    const prompt = this.encodeChat(this.renderChat(messages.slice(0, -1), true));
+    // Tokens can merge across the boundary: the answer starts where the two first differ.
+    let promptLength = 0;
+    while (promptLength < prompt.length && promptLength < ids.length && ids[promptLength] === prompt[promptLength]) promptLength++;
+    return { ids, promptLength };
+  }
+
+  private encodeChat(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
   /** Prompt token ids: a chat is rendered and tokenized without adding special tokens again (the template has them). */
@@ -50,7 +67,7 @@ export class ChatTokenizer {
     if ((request.messages === undefined) === (request.prompt === undefined)) {
       throw new TypeError('a generation request needs exactly one of messages and prompt');
     }
-    if (request.messages) return this.tokenizer.encode(this.renderChat(request.messages), { add_special_tokens: false }).ids;
+    if (request.messages) return this.encodeChat(this.renderChat(request.messages));
     return this.tokenizer.encode(request.prompt!, { add_special_tokens: true }).ids;
   }
 

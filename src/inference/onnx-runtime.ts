@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { InferenceSession } from 'onnxruntime-node';
+import { answerLoss, type AnswerLoss } from './answer-loss';
 import { generateBatch, type BatchContext, type PreparedRequest } from './batch-generation';
 import { BatchQueue } from './batch-queue';
 import { ChatTokenizer } from './chat-tokenizer';
 import { describeDecoderGraph } from './decoder-graph';
 import { readModelFiles } from './model-files';
-import type { GenerationRequest, GenerationResult, ModelRuntime } from './runtime';
+import type { ChatMessage, GenerationRequest, GenerationResult, ModelRuntime } from './runtime';
 import { cpuSessionOptions, type CpuSessionSettings } from './session-options';
 
 export interface OnnxRuntimeOptions extends CpuSessionSettings {
@@ -18,6 +19,9 @@ function validate(request: GenerationRequest, index: number): void {
   if ((request.messages === undefined) === (request.prompt === undefined)) throw new TypeError(`${where} needs exactly one of messages and prompt`);
   if (!Number.isInteger(request.maxNewTokens) || request.maxNewTokens < 1) throw new RangeError(`${where}.maxNewTokens must be a whole number ≥ 1, got ${request.maxNewTokens}`);
   if (request.temperature !== undefined && !(request.temperature >= 0)) throw new RangeError(`${where}.temperature must be ≥ 0, got ${request.temperature}`);
+  if (request.maxPromptTokens !== undefined && !(Number.isInteger(request.maxPromptTokens) && request.maxPromptTokens >= 1)) {
+    throw new RangeError(`${where}.maxPromptTokens must be a whole number ≥ 1, got ${request.maxPromptTokens}`);
+  }
   if (request.topP !== undefined && !(request.topP > 0 && request.topP <= 1)) throw new RangeError(`${where}.topP must be in (0, 1], got ${request.topP}`);
 }
 
@@ -58,7 +62,8 @@ export class OnnxModelRuntime implements ModelRuntime {
     try {
       jobs = requests.map((request, i) => {
         validate(request, i);
-        const promptIds = this.ctx.tokenizer.encodeRequest(request);
+        let promptIds = this.ctx.tokenizer.encodeRequest(request);
+        if (request.maxPromptTokens !== undefined && promptIds.length > request.maxPromptTokens) promptIds = promptIds.slice(-request.maxPromptTokens);
         if (promptIds.length === 0) throw new RangeError(`requests[${i}]: the prompt has no tokens`);
         const room = this.maxPositions === null ? Infinity : this.maxPositions - promptIds.length;
         if (room < 1) throw new RangeError(`requests[${i}]: the prompt has ${promptIds.length} tokens; the model takes at most ${this.maxPositions}`);
@@ -68,6 +73,14 @@ export class OnnxModelRuntime implements ModelRuntime {
       return Promise.reject(err);
     }
     return this.queue.push(jobs);
+  }
+
+  /**
+   * Mean loss per answer token over finished conversations (the last message is the answer), each cut to
+   * `maxLength` tokens. Runs beside generation: an onnxruntime session takes concurrent runs.
+   */
+  answerLoss(conversations: ChatMessage[][], maxLength: number): Promise<AnswerLoss> {
+    return answerLoss(this.ctx, conversations, maxLength);
   }
 
   async close(): Promise<void> {

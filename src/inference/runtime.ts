@@ -13,6 +13,8 @@ export interface GenerationRequest {
   messages?: ChatMessage[];
   /** Raw prompt text, tokenized as is (no template); exactly one of `messages` and `prompt`. */
   prompt?: string;
+  /** Longer prompts keep their last this many tokens (as training cut them). Default: no cut. */
+  maxPromptTokens?: number;
   /** Upper bound on generated tokens, the end-of-sequence token included. */
   maxNewTokens: number;
   /** 0 or absent: greedy. Above 0: sampling from the softmax at this temperature. */

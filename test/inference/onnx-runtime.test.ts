@@ -6,7 +6,7 @@ import { ChatTokenizer } from '../../src/inference/chat-tokenizer';
 import { ModelFolderError, readModelFiles } from '../../src/inference/model-files';
 import { OnnxModelRuntime } from '../../src/inference/onnx-runtime';
 import type { ChatMessage, GenerationResult } from '../../src/inference/runtime';
-import { exportTinyModel, torchGreedy, type TorchGreedy } from './tiny-export';
+import { exportTinyModel, torchAnswerLoss, torchGreedy, type TorchGreedy } from './tiny-export';
 
 const MAX_NEW_TOKENS = 24;
 const conversations: ChatMessage[][] = [
@@ -96,8 +96,42 @@ describe('the ONNX model runtime on the tiny model', function () {
       assert.ok(result!.tokenIds.length < greedy[1]!.tokenIds.length);
     });
 
+    it('keeps the end of a prompt longer than maxPromptTokens', async () => {
+      const [full] = await runtime.generate([chat(conversations[2]!, { maxNewTokens: 1 })]);
+      const [cut] = await runtime.generate([chat(conversations[2]!, { maxNewTokens: 1, maxPromptTokens: 6 })]);
+      assert.ok(full!.promptTokens > 6);
+      assert.equal(cut!.promptTokens, 6);
+    });
+
     it('refuses a request without a token budget, naming it', async () => {
       await assert.rejects(runtime.generate([chat(conversations[0]!), chat(conversations[1]!, { maxNewTokens: 0 })]), /requests\[1\]\.maxNewTokens/);
+    });
+  });
+
+  describe('answer loss', () => {
+    const answered: ChatMessage[][] = [
+      [...conversations[0]!, { role: 'assistant', content: 'Open settings, choose Security and follow the reset link.' }],
+      [...conversations[2]!, { role: 'assistant', content: 'Yes: Account, then Email, then Save.' }],
+      [...conversations[3]!, { role: 'assistant', content: 'どういたしまして！' }],
+    ];
+
+    it('equals the trainer\'s loss on the same conversations, tokens and cut included', async () => {
+      // A cut that leaves the longest prompt three answer tokens: every answer loses its end.
+      const tokenizer = new ChatTokenizer(readModelFiles(path.join(exportDir, 'onnx')));
+      const cut = Math.max(...answered.map((m) => tokenizer.encodeConversation(m).promptLength)) + 3;
+      for (const maxLength of [512, cut]) {
+        const expected = torchAnswerLoss(path.join(exportDir, 'merged'), answered, maxLength, workDir);
+        const actual = await runtime.answerLoss(answered, maxLength);
+        assert.equal(actual.tokens, expected.tokens, `answer tokens at max length ${maxLength}`);
+        assert.ok(Math.abs(actual.loss - expected.loss) < 1e-4, `max length ${maxLength}: ${actual.loss} vs ${expected.loss}`);
+      }
+    });
+
+    it('leaves out conversations whose answer the cut removes entirely', async () => {
+      const result = await runtime.answerLoss(answered, 5);
+      assert.equal(result.skipped, answered.length);
+      assert.equal(result.tokens, 0);
+      assert.ok(Number.isNaN(result.loss));
     });
   });
 

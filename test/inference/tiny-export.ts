@@ -7,6 +7,7 @@ import type { ChatMessage } from '../../src/inference/runtime';
 import { endlessTrainingConfig } from '../experiment/endless-training';
 
 const referenceScript = path.join(projectRoot, 'test', 'inference', 'torch_greedy.py');
+const lossScript = path.join(projectRoot, 'test', 'inference', 'torch_loss.py');
 
 /**
  * Trains the tiny model for a few steps and exports it as the pipeline does (merged, onnx, onnx-quantized) under
@@ -51,4 +52,16 @@ export function torchGreedy(mergedDir: string, conversations: ChatMessage[][], m
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   return JSON.parse(out.trim().split('\n').pop()!) as TorchGreedy[];
+}
+
+/** The trainer's answer-token loss (its own tokenisation, transformers' forward pass) on the merged model. */
+export function torchAnswerLoss(mergedDir: string, conversations: ChatMessage[][], maxLength: number, workDir: string): { loss: number; tokens: number } {
+  const file = path.join(workDir, 'answered.json');
+  fs.writeFileSync(file, JSON.stringify(conversations.map((messages, i) => ({ id: String(i), messages }))));
+  const out = execFileSync(pythonBin, [lossScript, mergedDir, String(maxLength), file], {
+    env: { ...process.env, PYTHONPATH: trainerDir, TEMPERED_MODEL_CACHE: modelCacheDir, HF_HUB_OFFLINE: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as { loss: number; tokens: number };
 }

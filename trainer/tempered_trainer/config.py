@@ -124,8 +124,12 @@ class ExportConfig:
 
     base_model: str = field(metadata={"help": "The base model as the train config named it (unused for method full)."})
     gguf_file: str | None = field(metadata={"help": "GGUF file name inside the package or directory, or null."})
-    model_dir: str = field(metadata={"help": "A train result (output_dir/model): LoRA adapter, or the full model."})
-    method: str = field(metadata={"help": "`lora`, `qlora` (merged into the unquantized base) or `full`."})
+    model_dir: str | None = field(
+        metadata={"help": "A train result (output_dir/model): LoRA adapter, or the full model; null for method base."}
+    )
+    method: str = field(
+        metadata={"help": "`lora`, `qlora` (merged into the unquantized base), `full`, or `base` (the base model)."}
+    )
     parts: list[str] = field(metadata={"help": "What to write: any of merged, onnx, onnx_quantized."})
     output_dir: str = field(metadata={"help": "Each part goes to output_dir/<merged|onnx|onnx-quantized>."})
     seed: int = field(metadata={"help": "Seed of tiny: bases (the training record's seed wins when there is one)."})
@@ -331,14 +335,19 @@ def parse_eval_config(data: dict) -> EvalConfig:
 
 def parse_export_config(data: dict) -> ExportConfig:
     cfg: ExportConfig = _from_dict(ExportConfig, data)
-    _require(cfg.method in ("lora", "full", "qlora"), f"method: expected lora, full or qlora, got {cfg.method!r}")
+    _require(
+        cfg.method in ("lora", "full", "qlora", "base"), f"method: expected lora, full, qlora or base, got {cfg.method!r}"
+    )
     _require(len(cfg.parts) > 0, f"parts: expected at least one of {', '.join(EXPORT_PARTS)}")
     for i, part in enumerate(cfg.parts):
         _require(part in EXPORT_PARTS, f"parts[{i}]: unknown part {part!r}; expected one of {', '.join(EXPORT_PARTS)}")
     _require(len(set(cfg.parts)) == len(cfg.parts), f"parts: each part at most once, got {cfg.parts}")
     d = cfg.model_dir
-    _require(os.path.isdir(d), f"model_dir: directory not found: {d}")
-    if cfg.method == "full":
+    if cfg.method == "base":
+        _require(d is None, f"model_dir: method base exports the base model and takes no model_dir, got {d}")
+    elif d is None or not os.path.isdir(d):
+        raise ConfigError(f"model_dir: directory not found: {d}")
+    elif cfg.method == "full":
         _require(
             os.path.isfile(os.path.join(d, "config.json")),
             f"model_dir: method full expects a model directory with config.json, got {d}",

@@ -52,9 +52,17 @@ def _logits(model: Any, ids: list[int]) -> Any:
 
 
 def load_merged(cfg: ExportConfig, prompt_of: Any) -> tuple[Any, Any, float | None]:
-    """(tokenizer, merged model, max |logit difference| between base+adapter and the merged model)."""
+    """(tokenizer, merged model, max |logit difference| between base+adapter and the merged model).
+
+    Method `base` exports the base model itself (no model_dir): evaluation measures it on the same runtime.
+    """
     from transformers import AutoModelForCausalLM
 
+    if cfg.method == "base":
+        tokenizer, base = load_base(cfg.base_model, cfg.gguf_file, cfg.seed)
+        base.eval()
+        return tokenizer, base, None
+    assert cfg.model_dir is not None
     if cfg.method == "full":
         return load_tokenizer(cfg.model_dir), AutoModelForCausalLM.from_pretrained(cfg.model_dir), None
     from peft import PeftModel
