@@ -136,6 +136,8 @@ export interface EvaluationResult {
   model: 'base' | 'fine-tuned';
   /** Absent from results recorded before retrieval arms: those are `model` without retrieval. */
   arm?: EvaluationArm;
+  /** What generated the answers (evaluation.runtime); absent from results recorded before the ONNX runtime: pytorch. */
+  runtime?: 'onnx' | 'onnx-quantized' | 'pytorch';
   samples: number;
   metrics: {
     /** Share of answers whose token F1 reaches the spec's bar. */

@@ -172,6 +172,12 @@ export const exportSchema = z
 
 const evaluationSchema = z
   .strictObject({
+    /**
+     * What generates and scores the answers: `onnx`, the exported graph on onnxruntime-node (what serving loads);
+     * `onnx-quantized`, its 4-bit variant; `pytorch`, the trainer's transformers model (for a model the exporter
+     * cannot handle). Both ONNX runtimes evaluate the base model on its own export, made once per base model.
+     */
+    runtime: z.enum(['onnx', 'onnx-quantized', 'pytorch']).default('onnx'),
     /** Cap on test examples generated per model; generation dominates evaluation time on a CPU. */
     max_samples: z.int().positive().optional(),
     max_new_tokens: z.int().positive().default(64),
@@ -289,6 +295,15 @@ export const pipelineSpecSchema = z.strictObject({
   evaluation: evaluationSchema,
   deployment: deploymentSchema,
   monitoring: monitoringSchema,
+}).superRefine((spec, ctx) => {
+  const needs = ({ onnx: 'onnx', 'onnx-quantized': 'onnx_quantized', pytorch: null } as const)[spec.evaluation.runtime];
+  if (needs && !spec.export[needs]) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['export', needs],
+      message: `evaluation.runtime ${spec.evaluation.runtime} evaluates the ${needs} export: leave it on, or set evaluation.runtime to pytorch`,
+    });
+  }
 });
 
 /**

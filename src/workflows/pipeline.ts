@@ -18,9 +18,9 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
 
   const { pipeline, plan } = await planningPhase(tracker, input);
   const data = await dataPhase(tracker, pipeline, plan);
-  const { baseline, training, sweep, exports } = await experimentPhase(tracker, pipeline, data);
+  const { baseline, training, sweep, exports, graphs } = await experimentPhase(tracker, pipeline, data);
   const trained = trainedPipeline(pipeline, sweep);
-  const fineTuned = await evaluationPhase(tracker, trained, data, training, baseline);
+  const fineTuned = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
   const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, baseline, fineTuned);
 
   let monitoringWorkflowId: string | null = null;

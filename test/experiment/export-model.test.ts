@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { exportBaseModel, type BaseModelExport } from '../../src/activities/experiment/export-base-model';
 import { exportModel, type ExportInput, type ExportLineage } from '../../src/activities/experiment/export-model';
 import { runTrainer, type TrainerEvent } from '../../src/activities/trainer/trainer-process';
 import { openArtifactStore, type ArtifactRef, type DirectoryManifest } from '../../src/artifacts/store';
@@ -217,6 +218,39 @@ describe('exporting a trained model', function () {
       assert.equal(failure.type, 'InvalidPipelineSpec');
       assert.equal(failure.nonRetryable, true);
       assert.match(failure.message, /export.*gguf/);
+    });
+  });
+
+  describe('the exportBaseModel activity', () => {
+    it('exports the base model once per base model, seed and graph, and finds that export again', async () => {
+      const store = openArtifactStore();
+      const first: BaseModelExport = await new MockActivityEnvironment().run(exportBaseModel, { spec });
+      assert.deepEqual([first.runtime, first.cached], ['onnx', false]);
+      const files = (await store.getJson<DirectoryManifest>(first.graph)).files.map((f) => f.path);
+      for (const name of ['model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json']) assert.ok(files.includes(name), name);
+
+      const again: BaseModelExport = await new MockActivityEnvironment().run(exportBaseModel, { spec });
+      assert.deepEqual([again.cached, again.graph], [true, first.graph]);
+      // A tiny model's weights come from the seed: another seed is another base model.
+      const reseeded = { ...spec, data: { ...spec.data, split: { ...spec.data.split, seed: spec.data.split.seed + 1 } } };
+      const other: BaseModelExport = await new MockActivityEnvironment().run(exportBaseModel, { spec: reseeded });
+      assert.equal(other.cached, false);
+      assert.notEqual(other.graph.sha256, first.graph.sha256);
+      const quantized: BaseModelExport = await new MockActivityEnvironment().run(exportBaseModel, { spec: { ...spec, evaluation: { ...spec.evaluation, runtime: 'onnx-quantized' as const } } });
+      assert.deepEqual([quantized.runtime, quantized.cached], ['onnx-quantized', false]);
+      assert.ok(quantized.graph.size > 0 && quantized.graph.sha256 !== first.graph.sha256);
+    });
+
+    it('exports again when the stored export is gone', async () => {
+      const store = openArtifactStore();
+      const known: BaseModelExport = await new MockActivityEnvironment().run(exportBaseModel, { spec });
+      const manifest = await store.getJson<DirectoryManifest>(known.graph);
+      // A store pruned by hand: the name is still there, the graph's blobs are not.
+      for (const file of storedFiles(storeDir)) if (file.endsWith(known.graph.sha256)) fs.rmSync(path.join(storeDir, file));
+      assert.ok(manifest.files.length > 0);
+      const redone: BaseModelExport = await new MockActivityEnvironment().run(exportBaseModel, { spec });
+      assert.equal(redone.cached, false);
+      assert.deepEqual(redone.graph, known.graph, 'the same base model exports to the same bytes');
     });
   });
 });

@@ -116,7 +116,7 @@ describe('the ONNX model runtime on the tiny model', function () {
     ];
 
     it('equals the trainer\'s loss on the same conversations, tokens and cut included', async () => {
-      // A cut that leaves the longest prompt three answer tokens: every answer loses its end.
+      // A cut that leaves the longest prompt three answer tokens, so answers lose their end.
       const tokenizer = new ChatTokenizer(readModelFiles(path.join(exportDir, 'onnx')));
       const cut = Math.max(...answered.map((m) => tokenizer.encodeConversation(m).promptLength)) + 3;
       for (const maxLength of [512, cut]) {

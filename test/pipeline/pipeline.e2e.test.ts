@@ -25,7 +25,8 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     useTempArtifactStore();
     useTestCatalogue({
       'tiny-support-bad-data': { data: { sources: [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] } },
-      'tiny-support-arms': { evaluation: { retrieval: { arms: true, k: 2 } }, export: { merged: false, onnx: false, onnx_quantized: false } },
+      // The 4-bit graph this time, base and fine-tuned.
+      'tiny-support-arms': { evaluation: { runtime: 'onnx-quantized', retrieval: { arms: true, k: 2 } }, export: { merged: false, onnx: false } },
     });
     env = await startTemporal();
     workers = await startWorkers(env);
@@ -84,6 +85,12 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     }
     assert.ok(result.gate.passed);
     assert.equal(result.approval?.mode, 'auto');
+    // Both models answered on onnxruntime-node, the base model from an export of its own made for this run.
+    const experiment = (await handle.query(statusQuery)).phases.find((p) => p.name === 'experiment')!.summary;
+    assert.deepEqual([experiment.evaluationRuntime, experiment.baseExport], ['onnx', 'exported']);
+    for (const row of result.arms!.rows) {
+      assert.equal((await openArtifactStore().getJson<{ runtime: string }>(row.report)).runtime, 'onnx', `${row.arm} evaluated on onnx`);
+    }
 
     const store = openArtifactStore();
     const index = await readIndex(store, 'tiny-support');
@@ -130,6 +137,9 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     const result = await handle.result();
     const rows = result.arms!.rows;
     assert.deepEqual(rows.map((r) => r.arm), ['base', 'fine-tuned', 'rag', 'hybrid']);
+    for (const row of rows) {
+      assert.equal((await openArtifactStore().getJson<{ runtime: string }>(row.report)).runtime, 'onnx-quantized', `${row.arm} evaluated on the 4-bit graph`);
+    }
     for (const row of rows.slice(1)) {
       assert.equal(row.samples, rows[0]!.samples, 'every arm answers the same test questions');
       assert.ok(row.vsBase?.token_f1 && row.intervals?.token_f1, `${row.arm} has its interval and its comparison`);

@@ -23,7 +23,8 @@ describe('a training sweep on a real Temporal server', function () {
     useTempArtifactStore();
     useTestCatalogue({
       // Two learning rates far apart: one learns the tiny data in 12 steps, the other barely moves.
-      'tiny-support-sweep': { training: { sweep: { max_parallel: 2, parameters: { learning_rate: [0.0001, 0.02] } } } },
+      // Evaluation on PyTorch, the runtime for models the exporter cannot handle.
+      'tiny-support-sweep': { training: { sweep: { max_parallel: 2, parameters: { learning_rate: [0.0001, 0.02] } } }, evaluation: { runtime: 'pytorch' } },
       // One trial at a time, long enough to be cancelled while it runs.
       'tiny-support-sweep-one-cancelled': { training: { max_steps: 200, eval_steps: 50, save_steps: 50, sweep: { parameters: { lora_r: [2, 4] } } } },
       // Evaluation every 100 steps never happens in 12: no trial can be ranked.
@@ -75,6 +76,8 @@ describe('a training sweep on a real Temporal server', function () {
     assert.equal(status.estimate?.trials, 2, 'the estimate covers every trial');
     assert.equal(status.estimate?.actual?.actualSteps, 24);
     assert.equal(status.phases.find((p) => p.name === 'experiment')?.summary.trials, 2);
+    assert.equal(status.phases.find((p) => p.name === 'experiment')?.summary.evaluationRuntime, 'pytorch');
+    assert.equal((await openArtifactStore().getJson<{ runtime: string }>(status.arms!.rows[1]!.report)).runtime, 'pytorch');
 
     const bundle = await workflowBundle();
     await Worker.runReplayHistory({ workflowBundle: bundle }, await handle.fetchHistory(), handle.workflowId);

@@ -10,14 +10,17 @@ import { activityWorkDir } from '../trainer/work-dir';
 import { scoreAnswer } from '../../evaluation/metrics';
 import { meanInterval, percentileInterval, type Interval } from '../../evaluation/statistics';
 import { followsStyle, mean, percentile } from './metrics';
+import { predictOnOnnx } from './onnx-predictions';
 import { writeWithRetrievedContext } from './retrieval-context';
 
 export interface EvaluateInput {
   spec: PipelineSpec;
   test: ArtifactRef;
   model: EvaluationResult['model'];
-  /** The fine-tuned adapter or model; absent for the base model. */
+  /** The fine-tuned adapter or model, for the PyTorch runtime; absent for the base model. */
   adapter?: ArtifactRef;
+  /** The model's ONNX export (a folder artifact): answers and loss come from onnxruntime-node. Absent: PyTorch. */
+  graph?: ArtifactRef;
   /** Retrieval arms (RAG, hybrid): the training split to retrieve answers from, and how many go in the prompt. */
   retrieval?: { train: ArtifactRef; k: number };
 }
@@ -36,7 +39,7 @@ interface Prediction {
  * accuracy (share of answers with token F1 at or above the bar), mean token F1, exact match, ROUGE-L and chrF,
  * p95 response time, style consistency, each with its 95% interval, and the test loss.
  */
-export async function evaluateModel({ spec, test, model, adapter, retrieval }: EvaluateInput): Promise<EvaluationResult> {
+export async function evaluateModel({ spec, test, model, adapter, graph, retrieval }: EvaluateInput): Promise<EvaluationResult> {
   const ctx = Context.current();
   const arm = armOf(model, retrieval !== undefined);
   const workDir = activityWorkDir(`evaluate-${arm}`);
@@ -50,18 +53,28 @@ export async function evaluateModel({ spec, test, model, adapter, retrieval }: E
     await writeWithRetrievedContext(trainFile, testFile, augmented, retrieval.k);
     testFile = augmented;
   }
-  let adapterDir: string | null = null;
-  if (adapter) {
-    adapterDir = path.join(workDir, 'model');
-    await store.getDirectory(adapter, adapterDir);
-  }
-
+  const maxLength = retrieval ? Math.max(spec.data.max_length, spec.evaluation.retrieval.max_length) : spec.data.max_length;
   const predictionsFile = path.join(workDir, 'predictions.jsonl');
   let progress: { done: number; total: number } | undefined;
-  const done = await withPeriodicHeartbeat(
+  const onProgress = (done: number, total: number) => {
+    progress = { done, total };
+    ctx.heartbeat(progress);
+  };
+  const loss = await withPeriodicHeartbeat(
     () => progress,
-    () =>
-      runTrainer({
+    async () => {
+      if (graph) {
+        const modelDir = path.join(workDir, 'model');
+        await store.getDirectory(graph, modelDir);
+        const { maxSamples, maxNewTokens } = { maxSamples: spec.evaluation.max_samples ?? null, maxNewTokens: spec.evaluation.max_new_tokens };
+        return (await predictOnOnnx({ modelDir, testFile, predictionsFile, maxSamples, maxNewTokens, maxLength, signal: ctx.cancellationSignal, onProgress })).loss;
+      }
+      let adapterDir: string | null = null;
+      if (adapter) {
+        adapterDir = path.join(workDir, 'model');
+        await store.getDirectory(adapter, adapterDir);
+      }
+      const done = await runTrainer({
         command: 'evaluate',
         workDir,
         signal: ctx.cancellationSignal,
@@ -71,17 +84,16 @@ export async function evaluateModel({ spec, test, model, adapter, retrieval }: E
           test_file: testFile,
           max_new_tokens: spec.evaluation.max_new_tokens,
           max_samples: spec.evaluation.max_samples ?? null,
-          max_length: retrieval ? Math.max(spec.data.max_length, spec.evaluation.retrieval.max_length) : spec.data.max_length,
+          max_length: maxLength,
           predictions_file: predictionsFile,
           seed: spec.data.split.seed,
         },
         onEvent: (event) => {
-          if (event.event === 'progress') {
-            progress = { done: Number(event.done), total: Number(event.total) };
-            ctx.heartbeat(progress);
-          }
+          if (event.event === 'progress') onProgress(Number(event.done), Number(event.total));
         },
-      }),
+      });
+      return Number(done.loss);
+    },
   );
 
   const predictions = fs
@@ -90,13 +102,13 @@ export async function evaluateModel({ spec, test, model, adapter, retrieval }: E
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Prediction);
   const scored = scorePredictions(predictions, spec.evaluation, spec.data.split.seed);
-  const loss = Number(done.loss);
   const metrics: EvaluationResult['metrics'] = { ...scored.metrics, loss, perplexity: Math.exp(loss) };
   const predictionsRef = await store.putFile(predictionsFile, { mediaType: 'application/x-ndjson' });
   const { intervals } = scored;
-  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, arm, samples: predictions.length, metrics, intervals, perSample: scored.perSample });
+  const runtime = graph ? spec.evaluation.runtime : 'pytorch';
+  const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, arm, runtime, samples: predictions.length, metrics, intervals, perSample: scored.perSample });
   fs.rmSync(workDir, { recursive: true, force: true });
-  return { model, arm, samples: predictions.length, metrics, intervals, predictions: predictionsRef, report };
+  return { model, arm, runtime, samples: predictions.length, metrics, intervals, predictions: predictionsRef, report };
 }
 
 /** The guide's four approaches: the base or the fine-tuned model, each without or with retrieval. */

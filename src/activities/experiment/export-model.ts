@@ -62,7 +62,7 @@ export interface ExportLineage {
   timingsS: Record<string, number> | null;
 }
 
-interface ExportProgress {
+export interface ExportProgress {
   phase: string;
 }
 
@@ -74,7 +74,6 @@ interface ExportProgress {
  * nothing twice.
  */
 export async function exportModel({ spec, specHash, data, training }: ExportInput): Promise<ExportResult> {
-  const ctx = Context.current();
   const wanted = exportSchema.safeParse(spec.export);
   if (!wanted.success) {
     const issue = wanted.error.issues[0]!;
@@ -93,42 +92,11 @@ export async function exportModel({ spec, specHash, data, training }: ExportInpu
     async () => {
       const modelDir = path.join(workDir, 'model');
       await store.getDirectory(training.model, modelDir);
-      let done: TrainerEvent | null = null;
-      if (parts.length > 0) {
-        done = await runTrainer({
-          command: 'export',
-          workDir,
-          signal: ctx.cancellationSignal,
-          // Nothing of an export is worth saving on cancellation: the trainer stops at once.
-          graceMs: 10_000,
-          stallTimeoutMs: heartbeatTimeoutMs(spec),
-          config: {
-            ...baseModelConfig(spec),
-            model_dir: modelDir,
-            method: spec.training.method,
-            parts: parts.map((p) => p.trainer),
-            output_dir: path.join(workDir, 'export'),
-            seed: spec.data.split.seed,
-            check_new_tokens: CHECK_NEW_TOKENS,
-            liveness_interval_s: heartbeatTimeoutMs(spec) / 1000 / LIVENESS_PER_HEARTBEAT_TIMEOUT,
-            stall_timeout_s: msToNumber(spec.training.stall_timeout as Duration) / 1000,
-          },
-          onEvent: (event) => {
-            const phase = event.event === 'progress' || event.event === 'alive' ? event.phase : undefined;
-            if (typeof phase === 'string') progress.phase = phase;
-            ctx.heartbeat({ ...progress });
-          },
-        });
-      }
+      const { done, written } = await runExport(spec, { workDir, modelDir, method: spec.training.method, parts: parts.map((p) => p.trainer), progress });
 
       progress.phase = 'uploading';
       const refs: Omit<ExportResult, 'lineage' | 'adapter'> = { merged: null, onnx: null, onnxQuantized: null };
-      const written = (done?.parts ?? {}) as Record<string, { path: string; bytes: number }>;
-      for (const part of parts) {
-        const folder = written[part.trainer]?.path;
-        if (!folder) throw fail('TrainerFailed', `trainer export reported no folder for part ${part.trainer}`);
-        refs[part.key] = await store.putDirectory(folder);
-      }
+      for (const part of parts) refs[part.key] = await store.putDirectory(written[part.trainer]!.path);
       const adapter = spec.training.method === 'full' ? null : training.model;
       const lineage = await store.putJson(lineageDocument({ spec, specHash, data, training }, modelDir, done, { adapter, ...refs }, written));
       return { adapter, ...refs, lineage };
@@ -136,6 +104,49 @@ export async function exportModel({ spec, specHash, data, training }: ExportInpu
   );
   fs.rmSync(workDir, { recursive: true, force: true });
   return result;
+}
+
+export type TrainerPart = (typeof PARTS)[number]['trainer'];
+
+/**
+ * Runs the trainer's export command in `workDir` (method `base` exports the base model itself, without
+ * `modelDir`) and returns its done event and the folder of every part asked for.
+ */
+export async function runExport(
+  spec: PipelineSpec,
+  run: { workDir: string; modelDir: string | null; method: PipelineSpec['training']['method'] | 'base'; parts: TrainerPart[]; progress: ExportProgress },
+): Promise<{ done: TrainerEvent | null; written: Record<string, { path: string; bytes: number }> }> {
+  if (run.parts.length === 0) return { done: null, written: {} };
+  const ctx = Context.current();
+  const done = await runTrainer({
+    command: 'export',
+    workDir: run.workDir,
+    signal: ctx.cancellationSignal,
+    // Nothing of an export is worth saving on cancellation: the trainer stops at once.
+    graceMs: 10_000,
+    stallTimeoutMs: heartbeatTimeoutMs(spec),
+    config: {
+      ...baseModelConfig(spec),
+      model_dir: run.modelDir,
+      method: run.method,
+      parts: run.parts,
+      output_dir: path.join(run.workDir, 'export'),
+      seed: spec.data.split.seed,
+      check_new_tokens: CHECK_NEW_TOKENS,
+      liveness_interval_s: heartbeatTimeoutMs(spec) / 1000 / LIVENESS_PER_HEARTBEAT_TIMEOUT,
+      stall_timeout_s: msToNumber(spec.training.stall_timeout as Duration) / 1000,
+    },
+    onEvent: (event) => {
+      const phase = event.event === 'progress' || event.event === 'alive' ? event.phase : undefined;
+      if (typeof phase === 'string') run.progress.phase = phase;
+      ctx.heartbeat({ ...run.progress });
+    },
+  });
+  const written = (done.parts ?? {}) as Record<string, { path: string; bytes: number }>;
+  for (const part of run.parts) {
+    if (!written[part]?.path) throw fail('TrainerFailed', `trainer export reported no folder for part ${part}`);
+  }
+  return { done, written };
 }
 
 /** Everything needed to tell where an export came from and to reproduce it. */

@@ -1,5 +1,5 @@
-import { patched } from '@temporalio/workflow';
-import type { EvaluationResult, ExportResult, PhaseStatus, PreparedData, ResolvedPipeline, SweepResult, TrainingResult } from '../../pipeline/types';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
+import type { ArtifactRef, EvaluationResult, ExportResult, PhaseStatus, PreparedData, ResolvedPipeline, SweepResult, TrainingResult } from '../../pipeline/types';
 import { describeTrial } from '../../pipeline/sweep';
 import { cpuActivities, gpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
@@ -12,6 +12,13 @@ export interface ExperimentOutcome {
   sweep: SweepResult | null;
   /** The deployable forms of the trained model (merged, ONNX, quantized ONNX) with their lineage. */
   exports: ExportResult | null;
+  /** The ONNX graphs evaluation runs, base and fine-tuned; null when it runs the PyTorch models. */
+  graphs: EvaluationGraphs | null;
+}
+
+export interface EvaluationGraphs {
+  base: ArtifactRef;
+  fineTuned: ArtifactRef;
 }
 
 /**
@@ -20,9 +27,18 @@ export interface ExperimentOutcome {
  */
 export async function experimentPhase(tracker: PipelineTracker, pipeline: ResolvedPipeline, data: PreparedData): Promise<ExperimentOutcome> {
   const { evaluateModel } = cpuActivities(pipeline.queues);
-  const { fineTune, exportModel } = gpuActivities(pipeline.queues, pipeline.spec.training.heartbeat_timeout);
+  const { fineTune, exportModel, exportBaseModel } = gpuActivities(pipeline.queues, pipeline.spec.training.heartbeat_timeout);
   return tracker.phase('experiment', async (summary) => {
-    const baseline = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base' });
+    // Runs started before the ONNX runtime evaluate on PyTorch to the end.
+    const runtime = patched('onnx-evaluation') ? pipeline.spec.evaluation.runtime : 'pytorch';
+    let baseGraph: ArtifactRef | undefined;
+    if (runtime !== 'pytorch') {
+      const base = await exportBaseModel({ spec: pipeline.spec });
+      baseGraph = base.graph;
+      summary.baseExport = base.cached ? 'reused' : 'exported';
+    }
+    const baseline = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base', graph: baseGraph });
+    summary.evaluationRuntime = runtime;
     summary.baselineAccuracy = baseline.metrics.accuracy;
     tracker.status.metrics.baseline_accuracy = baseline.metrics.accuracy;
     tracker.status.metrics.baseline_loss = baseline.metrics.loss;
@@ -63,7 +79,14 @@ export async function experimentPhase(tracker: PipelineTracker, pipeline: Resolv
       exports = await exportModel({ spec, specHash: pipeline.specHash, data: { train: data.train, validation: data.validation, test: data.test }, training });
       summary.exported = [exports.merged && 'merged', exports.onnx && 'onnx', exports.onnxQuantized && 'onnx-quantized'].filter(Boolean).join(', ');
     }
-    return { baseline, training, sweep, exports };
+    let graphs: EvaluationGraphs | null = null;
+    if (baseGraph) {
+      const fineTuned = runtime === 'onnx-quantized' ? exports?.onnxQuantized : exports?.onnx;
+      // The spec refuses an ONNX runtime without its export, so this is a broken invariant, not bad input.
+      if (!fineTuned) throw ApplicationFailure.nonRetryable(`evaluation.runtime ${runtime}: the export has no ${runtime} graph`, 'InvalidPipelineSpec');
+      graphs = { base: baseGraph, fineTuned };
+    }
+    return { baseline, training, sweep, exports, graphs };
   });
 }
 

@@ -2,6 +2,7 @@ import { patched } from '@temporalio/workflow';
 import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
 import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
+import type { EvaluationGraphs } from './3-experiment';
 
 /**
  * Phase 4: score the fine-tuned model on the held-out test split, the same way the baseline was scored; with
@@ -14,10 +15,14 @@ export async function evaluationPhase(
   data: PreparedData,
   training: TrainingResult,
   baseline: EvaluationResult,
+  graphs: EvaluationGraphs | null,
 ): Promise<EvaluationResult> {
   const { evaluateModel, compareArms } = cpuActivities(pipeline.queues);
+  // The fine-tuned model as the runtime loads it: its ONNX graph, or for PyTorch the trained adapter or model.
+  const fineTuned = graphs ? { graph: graphs.fineTuned } : { adapter: training.model };
+  const base = graphs ? { graph: graphs.base } : {};
   return tracker.phase('evaluation', async (summary) => {
-    const result = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', adapter: training.model });
+    const result = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', ...fineTuned });
     const m = result.metrics;
     Object.assign(summary, {
       accuracy: m.accuracy,
@@ -33,8 +38,8 @@ export async function evaluationPhase(
       const { retrieval } = pipeline.spec.evaluation;
       const withRetrieval = retrieval.arms
         ? await Promise.all([
-            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base', retrieval: { train: data.train, k: retrieval.k } }),
-            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', adapter: training.model, retrieval: { train: data.train, k: retrieval.k } }),
+            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base', ...base, retrieval: { train: data.train, k: retrieval.k } }),
+            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', ...fineTuned, retrieval: { train: data.train, k: retrieval.k } }),
           ])
         : [];
       const arms = await compareArms({ spec: pipeline.spec, base: baseline, arms: [result, ...withRetrieval] });
