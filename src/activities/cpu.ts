@@ -3,3 +3,4 @@ export { prepareData } from './data/prepare-data';
 export { measureTokenLengths } from './data/token-lengths';
 export { evaluateModel } from './evaluation/evaluate-model';
 export { compareArms } from './evaluation/compare-arms';
+export { checkReadiness } from './evaluation/readiness';

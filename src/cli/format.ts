@@ -71,7 +71,9 @@ export function formatActivity(a: ActivityProgress): string | null {
 /** The end-of-run summary: every phase's real result. */
 export function formatSummary(r: PipelineResult): string {
   const c = r.data;
+  const readiness = r.gate.checks.filter((g) => g.mode === 'readiness');
   const gate = r.gate.checks
+    .filter((g) => g.mode !== 'readiness')
     .map((g) => `${g.metric} ${n(g.value)}${g.interval ? ` [${n(g.interval.lower)}, ${n(g.interval.upper)}]` : ''}${g.pValue !== undefined ? ` p=${n(g.pValue)}` : ''} ${g.op} ${g.threshold} ${g.passed ? 'ok' : 'FAILED'}`)
     .join(', ');
   return [
@@ -81,8 +83,9 @@ export function formatSummary(r: PipelineResult): string {
     `  3 experiment    baseline accuracy ${n(r.baseline.accuracy)}${ci(r.intervals?.baseline, 'accuracy')}, token F1 ${n(r.baseline.token_f1)}${ci(r.intervals?.baseline, 'token_f1')}, test loss ${n(r.baseline.loss)}; trained ${r.training.steps} steps, train loss ${n(r.training.trainLoss)}, best eval loss ${n(r.training.bestEvalLoss)}${r.training.earlyStopped ? ' (early stopped)' : ''}`,
     ...(r.estimate ? [`  estimate      ${formatEstimate(r.estimate)}`] : []),
     ...(r.exports ? [`  exports       ${[r.exports.merged && `merged ${r.exports.merged.uri}`, r.exports.onnx && `onnx ${r.exports.onnx.uri}`, r.exports.onnxQuantized && `onnx-quantized ${r.exports.onnxQuantized.uri}`].filter(Boolean).join('; ')}`] : []),
-    `  4 evaluation    accuracy ${n(r.fineTuned.accuracy)}${ci(r.intervals?.fineTuned, 'accuracy')}, token F1 ${n(r.fineTuned.token_f1)}${ci(r.intervals?.fineTuned, 'token_f1')}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
+    `  4 evaluation    ${r.evaluationRuntime ? `on ${r.evaluationRuntime}: ` : ''}accuracy ${n(r.fineTuned.accuracy)}${ci(r.intervals?.fineTuned, 'accuracy')}, token F1 ${n(r.fineTuned.token_f1)}${ci(r.intervals?.fineTuned, 'token_f1')}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
     ...(r.arms ? formatArms(r.arms) : []),
+    ...(readiness.length > 0 ? [`  readiness     ${readiness.map((g) => `${g.metric} ${g.passed ? 'ok' : 'FAILED'}`).join(', ')}`] : []),
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
       (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : ''),

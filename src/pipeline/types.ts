@@ -228,7 +228,7 @@ export interface GateCheck {
   interval?: { lower: number; upper: number; level: number };
   /** What was held against the threshold: the value, or an end of its interval. */
   compared?: number;
-  mode?: 'point' | 'interval' | 'significance';
+  mode?: 'point' | 'interval' | 'significance' | 'readiness';
   /** Comparisons with the base model: the paired test's p-value and the level it had to beat. */
   pValue?: number;
   alpha?: number;
@@ -312,6 +312,8 @@ export interface PipelineResult {
   data: PreparedData['counts'];
   baseline: EvaluationResult['metrics'];
   fineTuned: EvaluationResult['metrics'];
+  /** What generated the evaluation's answers; absent from results recorded before the ONNX runtime. */
+  evaluationRuntime?: NonNullable<EvaluationResult['runtime']>;
   /** 95% intervals of the answer-based metrics of both models; absent from results recorded before them. */
   intervals?: { baseline: EvaluationResult['intervals'] | null; fineTuned: EvaluationResult['intervals'] | null };
   training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'finalLoss' | 'bestEvalLoss' | 'bestStep' | 'earlyStopped' | 'resumedFromStep'>;

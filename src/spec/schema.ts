@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataSchema, fraction } from './data-schema';
+import { readinessSchema } from './readiness-schema';
 import { sweepSchema } from './sweep-schema';
 
 export { dataSourceSchema } from './data-schema';
@@ -294,6 +295,8 @@ export const pipelineSpecSchema = z.strictObject({
   data: dataSchema,
   evaluation: evaluationSchema,
   deployment: deploymentSchema,
+  /** The production readiness checklist run before approval: security probes, a load test, monitoring. */
+  readiness: readinessSchema,
   monitoring: monitoringSchema,
 }).superRefine((spec, ctx) => {
   const needs = ({ onnx: 'onnx', 'onnx-quantized': 'onnx_quantized', pytorch: null } as const)[spec.evaluation.runtime];

@@ -21,7 +21,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
   const { baseline, training, sweep, exports, graphs } = await experimentPhase(tracker, pipeline, data);
   const trained = trainedPipeline(pipeline, sweep);
   const fineTuned = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
-  const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, baseline, fineTuned);
+  const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, baseline, fineTuned, graphs);
 
   let monitoringWorkflowId: string | null = null;
   if (deployment.modelVersion) {
@@ -40,6 +40,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
     data: data.counts,
     baseline: baseline.metrics,
     fineTuned: fineTuned.metrics,
+    evaluationRuntime: fineTuned.runtime ?? 'pytorch',
     intervals: { baseline: baseline.intervals ?? null, fineTuned: fineTuned.intervals ?? null },
     training: {
       steps: training.steps,

@@ -85,5 +85,32 @@ describe('deployment gate', () => {
       const evidence = await openArtifactStore().getJson<{ comparisonsWithBaseline: Record<string, { pValue: number }> }>(same.evidence);
       assert.equal(evidence.comparisonsWithBaseline.token_f1!.pValue, 1);
     });
+
+    it('holds every readiness check to passing, and attaches the readiness report to the evidence', async () => {
+      const store = openArtifactStore();
+      const base = Array.from({ length: 10 }, (_, i) => 0.2 + i / 100);
+      const [baseline, fineTuned] = [await evaluation('base', base), await evaluation('fine-tuned', base.map((x) => x + 0.3))];
+      const report = await store.putJson({ kind: 'tempered.readiness/v1' });
+      const readiness = (loadPassed: boolean) => ({
+        passed: loadPassed,
+        checks: [
+          { name: 'security.pii_leaks' as const, passed: true, evidence: { leaks: 0 } },
+          { name: 'scalability.load' as const, passed: loadPassed, evidence: { latency_s: { p95: loadPassed ? 1.2 : 4.5 } } },
+        ],
+        report,
+      });
+      const ready = await applyGate({ spec, baseline, fineTuned, readiness: readiness(true) });
+      assert.equal(ready.passed, true);
+      assert.deepEqual(
+        ready.checks.filter((c) => c.mode === 'readiness').map((c) => [c.metric, c.passed]),
+        [['security.pii_leaks', true], ['scalability.load', true]],
+      );
+      const slow = await applyGate({ spec, baseline, fineTuned, readiness: readiness(false) });
+      assert.equal(slow.passed, false, 'a failed readiness check fails the gate');
+      assert.deepEqual(slow.checks.filter((c) => !c.passed).map((c) => c.metric), ['scalability.load']);
+      const evidence = await store.getJson<{ readiness: { passed: boolean; report: unknown; checks: { evidence: unknown }[] } }>(slow.evidence);
+      assert.deepEqual([evidence.readiness.passed, evidence.readiness.report], [false, report]);
+      assert.deepEqual(evidence.readiness.checks[1]!.evidence, { latency_s: { p95: 4.5 } }, 'the approver sees the figures');
+    });
   });
 });

@@ -85,6 +85,13 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     }
     assert.ok(result.gate.passed);
     assert.equal(result.approval?.mode, 'auto');
+    // The readiness checklist ran on the fine-tuned graph before approval, each item a check of the gate.
+    assert.deepEqual(
+      result.gate.checks.filter((c) => c.mode === 'readiness').map((c) => [c.metric, c.passed]),
+      ['security.pii_leaks', 'security.canaries', 'security.prompt_injection', 'scalability.load', 'monitoring.configured'].map((name) => [name, true]),
+    );
+    const gateEvidence = await openArtifactStore().getJson<{ readiness: { report: ArtifactRef } }>(result.gate.evidence);
+    assert.equal((await openArtifactStore().getJson<{ kind: string }>(gateEvidence.readiness.report)).kind, 'tempered.readiness/v1');
     // Both models answered on onnxruntime-node, the base model from an export of its own made for this run.
     const experiment = (await handle.query(statusQuery)).phases.find((p) => p.name === 'experiment')!.summary;
     assert.deepEqual([experiment.evaluationRuntime, experiment.baseExport], ['onnx', 'exported']);

@@ -3,11 +3,14 @@ import { checkSignificantlyBetter, checkThreshold, meetsThreshold } from '../../
 import type { EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
 import type { Threshold } from '../../spec/schema';
 import { pairedComparisons } from '../evaluation/compare-arms';
+import type { ReadinessResult } from '../evaluation/readiness';
 
 export interface GateInput {
   spec: PipelineSpec;
   baseline: EvaluationResult;
   fineTuned: EvaluationResult;
+  /** The production readiness checks of the model to deploy; each must pass. Absent in runs from before them. */
+  readiness?: ReadinessResult | null;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface GateInput {
  * value, or the worst end of its interval), plus, when asked, a better score than the base model, and a
  * significantly better one. The evidence is stored so an approver sees it.
  */
-export async function applyGate({ spec, baseline, fineTuned }: GateInput): Promise<GateResult> {
+export async function applyGate({ spec, baseline, fineTuned, readiness }: GateInput): Promise<GateResult> {
   const store = openArtifactStore();
   const comparisons = await pairedComparisons(store, baseline.report, fineTuned.report, spec.data.split.seed);
   const checks = gateChecks(spec, baseline.metrics, fineTuned.metrics, fineTuned.intervals);
@@ -24,6 +27,8 @@ export async function applyGate({ spec, baseline, fineTuned }: GateInput): Promi
     if (!tokenF1) throw new Error('the evaluation reports hold no per-answer scores to compare the two models on; evaluate both models again');
     checks.push(toGateCheck(checkSignificantlyBetter('token_f1', tokenF1, { alpha: spec.deployment.gate.alpha })));
   }
+  // Pass/fail items of the checklist, held to "passed" like a metric to its threshold; their figures are in the report.
+  for (const check of readiness?.checks ?? []) checks.push({ metric: check.name, value: Number(check.passed), op: '>=', threshold: 1, passed: check.passed, mode: 'readiness' });
   const passed = checks.every((c) => c.passed);
   const evidence = await store.putJson({
     kind: 'tempered.gate-evidence/v1',
@@ -31,6 +36,7 @@ export async function applyGate({ spec, baseline, fineTuned }: GateInput): Promi
     passed,
     checks,
     comparisonsWithBaseline: comparisons,
+    readiness: readiness ? { passed: readiness.passed, checks: readiness.checks, report: readiness.report } : null,
     baseline: { metrics: baseline.metrics, intervals: baseline.intervals ?? null, samples: baseline.samples, predictions: baseline.predictions, report: baseline.report },
     fineTuned: { metrics: fineTuned.metrics, intervals: fineTuned.intervals ?? null, samples: fineTuned.samples, predictions: fineTuned.predictions, report: fineTuned.report },
   });

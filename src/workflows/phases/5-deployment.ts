@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type * as control from '../../activities/control';
@@ -14,8 +14,10 @@ import type {
   TrainingResult,
   ExportResult,
 } from '../../pipeline/types';
+import { cpuActivities } from '../activities';
 import { approveDeploymentUpdate, rejectDeploymentUpdate } from '../messages';
 import { workflowNow, type PipelineTracker } from '../status';
+import type { EvaluationGraphs } from './3-experiment';
 
 const { applyGate, registerModel, verifyApproval } = proxyActivities<typeof control>({
   startToCloseTimeout: '2 minutes',
@@ -93,12 +95,23 @@ export async function deploymentPhase(
   exports: ExportResult | null,
   baseline: EvaluationResult,
   fineTuned: EvaluationResult,
+  graphs: EvaluationGraphs | null,
 ): Promise<DeploymentOutcome> {
   const { spec } = pipeline;
+  const { checkReadiness } = cpuActivities(pipeline.queues);
   return tracker.phase('deployment', async (summary) => {
-    const gate = await applyGate({ spec, baseline, fineTuned });
+    // Runs started before the readiness checks go on without them.
+    let readiness = null;
+    const model = graphs?.fineTuned ?? exports?.onnx ?? exports?.onnxQuantized;
+    if (patched('readiness-checks') && spec.readiness.enabled) {
+      if (model) readiness = await checkReadiness({ spec, model, test: data.test });
+      else summary.readiness = 'skipped: no ONNX export to run the checks on';
+    }
+    const gate = await applyGate({ spec, baseline, fineTuned, readiness });
     summary.gate = gate.passed ? 'passed' : 'failed';
-    for (const check of gate.checks) summary[check.metric] = `${round(check.value)} ${check.op} ${check.threshold}: ${check.passed ? 'ok' : 'FAIL'}`;
+    for (const check of gate.checks) {
+      summary[check.metric] = check.mode === 'readiness' ? (check.passed ? 'ok' : 'FAIL') : `${round(check.value)} ${check.op} ${check.threshold}: ${check.passed ? 'ok' : 'FAIL'}`;
+    }
     if (!gate.passed) return { gate, approval: null, modelVersion: null };
 
     const approval = await approve(tracker, inbox, pipeline, gate);

@@ -1,0 +1,11 @@
+export { checkCanaries, type CanaryInput } from './canaries';
+export { generateAll, generateOne, type Outcome } from './generate-all';
+export { checkLoad, type LoadInput } from './load';
+export { containsSecret, normaliseForMatch, revealsCode } from './match-text';
+export { checkMonitoring } from './monitoring';
+export { checkPiiLeaks, piiProbePrompts, type PiiLeakInput } from './pii-leaks';
+export { INJECTION_PROBES, INJECTION_SYSTEM_PROMPT, PII_PROBES, type InjectionProbe, type PiiProbe } from './probes';
+export { checkPromptInjection, injectionRuns, injectionSucceeded, type InjectionInput, type InjectionRun } from './prompt-injection';
+export { promptsFromTestSplit } from './test-prompts';
+export { runReadinessChecks } from './run-checks';
+export type { ReadinessCheck, ReadinessCheckName, ReadinessInput, ReadinessProgress, ReadinessPrompt, ReadinessReport, ResponseTimeThreshold } from './types';
