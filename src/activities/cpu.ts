@@ -4,3 +4,4 @@ export { measureTokenLengths } from './data/token-lengths';
 export { evaluateModel } from './evaluation/evaluate-model';
 export { compareArms } from './evaluation/compare-arms';
 export { checkReadiness } from './evaluation/readiness';
+export { measureOutOfDomainDrop, prepareOutOfDomainSet } from './evaluation/out-of-domain';

@@ -1,5 +1,5 @@
 import { describeTrial } from '../pipeline/sweep';
-import type { ArmsTable, PipelineResult, PipelineStatus, SweepTrial } from '../pipeline/types';
+import type { ArmsTable, OutOfDomainResult, PipelineResult, PipelineStatus, SweepTrial } from '../pipeline/types';
 import type { ActivityProgress } from './live-status';
 
 const n = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : String(Math.round(x * 10 ** digits) / 10 ** digits));
@@ -85,6 +85,7 @@ export function formatSummary(r: PipelineResult): string {
     ...(r.exports ? [`  exports       ${[r.exports.merged && `merged ${r.exports.merged.uri}`, r.exports.onnx && `onnx ${r.exports.onnx.uri}`, r.exports.onnxQuantized && `onnx-quantized ${r.exports.onnxQuantized.uri}`].filter(Boolean).join('; ')}`] : []),
     `  4 evaluation    ${r.evaluationRuntime ? `on ${r.evaluationRuntime}: ` : ''}accuracy ${n(r.fineTuned.accuracy)}${ci(r.intervals?.fineTuned, 'accuracy')}, token F1 ${n(r.fineTuned.token_f1)}${ci(r.intervals?.fineTuned, 'token_f1')}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
     ...(r.arms ? formatArms(r.arms) : []),
+    ...(r.outOfDomain ? [`  out of domain ${formatOutOfDomain(r.outOfDomain)}`] : []),
     ...(readiness.length > 0 ? [`  readiness     ${readiness.map((g) => `${g.metric} ${g.passed ? 'ok' : 'FAILED'}`).join(', ')}`] : []),
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
@@ -93,4 +94,11 @@ export function formatSummary(r: PipelineResult): string {
     ...(r.sweep ? [`  sweep         ${r.sweep.trials.length} trials (${r.sweep.strategy}); best:`, ...r.sweep.trials.map((t) => formatTrial(t, t.index === r.sweep!.bestTrial))] : []),
     ...r.plan.warnings.map((w) => `  warning: ${w}`),
   ].join('\n');
+}
+
+/** The out-of-domain set: both models' token F1, the paired change with its interval, the relative drop. */
+export function formatOutOfDomain(o: OutOfDomainResult): string {
+  const c = o.tokenF1Change;
+  const limit = o.maxRelativeDrop !== null ? ` (at most ${n(o.maxRelativeDrop * 100, 0)}% allowed)` : '';
+  return `${o.samples} questions, token F1 ${n(o.base.token_f1)} -> ${n(o.fineTuned.token_f1)}, change ${n(c.difference)} [${n(c.lower)}, ${n(c.upper)}] p=${n(c.pValue)}; ${n(o.relativeDrop * 100, 1)}% drop${limit}`;
 }

@@ -159,6 +159,21 @@ export interface EvaluationResult {
   report: ArtifactRef;
 }
 
+/** Both models on the spec's out-of-domain set: what fine-tuning cost outside its domain. */
+export interface OutOfDomainResult {
+  samples: number;
+  base: { token_f1: number; loss: number };
+  fineTuned: { token_f1: number; loss: number };
+  /** Fine-tuned minus base token F1 on the same questions: its 95% interval and the paired test's p-value. */
+  tokenF1Change: { difference: number; lower: number; upper: number; pValue: number };
+  /** The drop as a share of the base model's token F1 (0.2: 20% lower; negative: it improved). */
+  relativeDrop: number;
+  /** The spec's limit, null when it sets none. */
+  maxRelativeDrop: number | null;
+  /** Stored as JSON (kind tempered.out-of-domain/v1), with both evaluation reports. */
+  report: ArtifactRef;
+}
+
 /** Every evaluated approach side by side, each against the base model on the same answers. */
 export interface ArmsTable {
   rows: {
@@ -323,6 +338,8 @@ export interface PipelineResult {
   exports: ExportResult | null;
   /** The evaluated approaches side by side, each against the base model; absent from results recorded before. */
   arms?: ArmsTable | null;
+  /** What fine-tuning cost outside its domain, when the spec names an out-of-domain set. */
+  outOfDomain?: OutOfDomainResult | null;
   /** The training estimate made before training, with the actual figures next to it. */
   estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
   gate: GateResult;
@@ -356,6 +373,8 @@ export interface PipelineStatus {
   estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
   /** The evaluated approaches side by side (base, fine-tuned, and RAG and hybrid when asked for). */
   arms: ArmsTable | null;
+  /** Both models on the out-of-domain set, when the spec names one; absent from runs from before it. */
+  outOfDomain?: OutOfDomainResult | null;
   /** The sweep's trials as they run, when the spec asked for one. */
   sweep: { strategy: 'grid' | 'random'; trials: SweepTrial[]; bestTrial: number | null } | null;
   outcome: PipelineOutcome | null;

@@ -42,11 +42,19 @@ export function confineSpecPaths(spec: PipelineSpec, scope: PathScope): Pipeline
     ...(replay ? { replay: { ...replay, path: confined('replay', replay.path) } } : {}),
     ...(held_out ? { held_out: { path: confined('held_out', held_out.path) } } : {}),
   };
+  const outOfDomain = spec.evaluation.out_of_domain;
+  let evaluation = spec.evaluation;
+  if (outOfDomain) {
+    const resolved = confineDataPath(outOfDomain.path, scope);
+    if (typeof resolved === 'string') evaluation = { ...evaluation, out_of_domain: { ...outOfDomain, path: resolved } };
+    else problems.push({ file: scope.source, path: 'evaluation.out_of_domain.path', message: resolved.refused });
+  }
   if (problems.length > 0) throw new SpecError(problems, 'PathNotAllowed');
   return {
     ...spec,
     experiment: { ...spec.experiment, base_model: model as string },
     training: { ...spec.training, forgetting },
+    evaluation,
     data: { ...spec.data, sources },
   };
 }

@@ -198,6 +198,20 @@ const evaluationSchema = z
      * The guide's other approaches, measured on the same test split: the base model with retrieval (RAG) and the
      * fine-tuned model with retrieval (hybrid), the `k` training answers BM25 ranks highest in the prompt.
      */
+    /**
+     * A general or out-of-domain set (chat or instruction JSONL, under the workers' data roots), answered by the
+     * base and the fine-tuned model: fine-tuning can cost 10-30% of what a model did well before. The drop in token
+     * F1 is reported with its paired interval; with `max_relative_drop`, a larger drop fails the gate.
+     */
+    out_of_domain: z
+      .strictObject({
+        path: z.string().min(1),
+        /** Cap on the set's examples; default evaluation.max_samples. */
+        max_samples: z.int().positive().optional(),
+        /** Largest allowed drop of token F1, as a share of the base model's (0.1: at most 10% lower). */
+        max_relative_drop: fraction.optional(),
+      })
+      .optional(),
     retrieval: z
       .strictObject({
         arms: z.boolean().default(false),

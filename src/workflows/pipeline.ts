@@ -20,8 +20,8 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
   const data = await dataPhase(tracker, pipeline, plan);
   const { baseline, training, sweep, exports, graphs } = await experimentPhase(tracker, pipeline, data);
   const trained = trainedPipeline(pipeline, sweep);
-  const fineTuned = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
-  const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, baseline, fineTuned, graphs);
+  const { result: fineTuned, outOfDomain } = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
+  const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, { baseline, fineTuned, outOfDomain }, graphs);
 
   let monitoringWorkflowId: string | null = null;
   if (deployment.modelVersion) {
@@ -54,6 +54,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
     sweep,
     estimate: tracker.status.estimate,
     arms: tracker.status.arms,
+    outOfDomain,
     exports,
     gate: deployment.gate,
     approval: deployment.approval,

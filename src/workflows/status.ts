@@ -22,6 +22,7 @@ export class PipelineTracker {
       sweep: null,
       estimate: null,
       arms: null,
+      outOfDomain: null,
       outcome: null,
     };
     setHandler(statusQuery, () => this.status);

@@ -86,6 +86,30 @@ describe('deployment gate', () => {
       assert.equal(evidence.comparisonsWithBaseline.token_f1!.pValue, 1);
     });
 
+    it('fails on an out-of-domain drop beyond the spec\'s limit, and records the drop in the evidence', async () => {
+      const store = openArtifactStore();
+      const base = Array.from({ length: 10 }, (_, i) => 0.2 + i / 100);
+      const [baseline, fineTuned] = [await evaluation('base', base), await evaluation('fine-tuned', base.map((x) => x + 0.3))];
+      const outOfDomain = async (relativeDrop: number) => ({
+        samples: 20,
+        base: { token_f1: 0.5, loss: 2 },
+        fineTuned: { token_f1: 0.5 * (1 - relativeDrop), loss: 2.4 },
+        tokenF1Change: { difference: -0.5 * relativeDrop, lower: -0.5 * relativeDrop - 0.05, upper: -0.5 * relativeDrop + 0.05, pValue: 0.01 },
+        relativeDrop,
+        maxRelativeDrop: 0.1,
+        report: await store.putJson({ kind: 'tempered.out-of-domain/v1' }),
+      });
+      const small = await applyGate({ spec, baseline, fineTuned, outOfDomain: await outOfDomain(0.05) });
+      assert.deepEqual(small.checks.find((c) => c.metric === 'out_of_domain_relative_drop')?.passed, true);
+      const large = await applyGate({ spec, baseline, fineTuned, outOfDomain: await outOfDomain(0.25) });
+      const check = large.checks.find((c) => c.metric === 'out_of_domain_relative_drop')!;
+      assert.deepEqual([check.passed, check.value, check.op, check.threshold, large.passed], [false, 0.25, '<=', 0.1, false]);
+      const evidence = await store.getJson<{ outOfDomain: { relativeDrop: number } }>(large.evidence);
+      assert.equal(evidence.outOfDomain.relativeDrop, 0.25);
+      const unlimited = await applyGate({ spec, baseline, fineTuned, outOfDomain: { ...(await outOfDomain(0.25)), maxRelativeDrop: null } });
+      assert.equal(unlimited.checks.some((c) => c.metric === 'out_of_domain_relative_drop'), false, 'reported, not gated, without a limit');
+    });
+
     it('holds every readiness check to passing, and attaches the readiness report to the evidence', async () => {
       const store = openArtifactStore();
       const base = Array.from({ length: 10 }, (_, i) => 0.2 + i / 100);

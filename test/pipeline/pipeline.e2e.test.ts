@@ -26,7 +26,11 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     useTestCatalogue({
       'tiny-support-bad-data': { data: { sources: [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] } },
       // The 4-bit graph this time, base and fine-tuned.
-      'tiny-support-arms': { evaluation: { runtime: 'onnx-quantized', retrieval: { arms: true, k: 2 } }, export: { merged: false, onnx: false } },
+      // And general questions outside the support domain, with a drop limit no model can miss (a drop is at most 100%).
+      'tiny-support-arms': {
+        evaluation: { runtime: 'onnx-quantized', retrieval: { arms: true, k: 2 }, out_of_domain: { path: path.join(fixtures, 'forgetting', 'general-held-out.jsonl'), max_samples: 5, max_relative_drop: 1 } },
+        export: { merged: false, onnx: false },
+      },
     });
     env = await startTemporal();
     workers = await startWorkers(env);
@@ -153,6 +157,14 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     }
     // Retrieval changes the prompt, so the RAG arm's answers and loss differ from the base model's.
     assert.notEqual(rows[2]!.metrics.loss, rows[0]!.metrics.loss);
+    // Both models answered the out-of-domain questions; the drop comes with its paired interval.
+    const ood = result.outOfDomain!;
+    assert.equal(ood.samples, 5);
+    const change = ood.tokenF1Change;
+    assert.ok(Math.abs(change.difference - (ood.fineTuned.token_f1 - ood.base.token_f1)) < 1e-9 && change.lower <= change.difference && change.difference <= change.upper, JSON.stringify(ood));
+    assert.notEqual(ood.fineTuned.loss, ood.base.loss);
+    assert.deepEqual(result.gate.checks.find((c) => c.metric === 'out_of_domain_relative_drop')?.passed, true);
+    assert.deepEqual((await handle.query(statusQuery)).outOfDomain?.report, ood.report);
     const table = await openArtifactStore().getJson<{ kind: string; rows: unknown[] }>(result.arms!.report);
     assert.deepEqual([table.kind, table.rows.length], ['tempered.evaluation-arms/v1', 4]);
     assert.equal((await handle.query(statusQuery)).arms?.rows.length, 4);

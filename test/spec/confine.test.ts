@@ -79,6 +79,24 @@ describe('general data against forgetting', () => {
         /training\.forgetting\.held_out\.path/.test(err.message),
     );
   });
+
+  it('confines the out-of-domain evaluation set the same way', () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'out-of-domain-')));
+    const roots = workerRoots({ TEMPERED_DATA_ROOTS: root });
+    const demo = loadSpecFile('customer-support-demo').spec;
+    const scope: PathScope = { specDir: null, roots, source: '<inline>' };
+    const withSet = (where: string) => ({
+      ...demo,
+      data: { ...demo.data, sources: [{ ...demo.data.sources[0]!, path: 'faq.csv' }] },
+      evaluation: { ...demo.evaluation, out_of_domain: { path: where, max_relative_drop: 0.2 } },
+    });
+    const confined = confineSpecPaths(withSet('general.jsonl'), scope);
+    assert.deepEqual(confined.evaluation.out_of_domain, { path: path.join(root, 'general.jsonl'), max_relative_drop: 0.2 });
+    assert.throws(
+      () => confineSpecPaths(withSet('/etc/hosts'), scope),
+      (err: unknown) => err instanceof SpecError && err.type === 'PathNotAllowed' && /evaluation\.out_of_domain\.path/.test(err.message),
+    );
+  });
 });
 
 describe('the model a worker loads', () => {

@@ -1,6 +1,6 @@
 import { openArtifactStore } from '../../artifacts/store';
 import { checkSignificantlyBetter, checkThreshold, meetsThreshold } from '../../evaluation/gate-on-intervals';
-import type { EvaluationResult, GateCheck, GateResult, PipelineSpec } from '../../pipeline/types';
+import type { EvaluationResult, GateCheck, GateResult, OutOfDomainResult, PipelineSpec } from '../../pipeline/types';
 import type { Threshold } from '../../spec/schema';
 import { pairedComparisons } from '../evaluation/compare-arms';
 import type { ReadinessResult } from '../evaluation/readiness';
@@ -11,6 +11,8 @@ export interface GateInput {
   fineTuned: EvaluationResult;
   /** The production readiness checks of the model to deploy; each must pass. Absent in runs from before them. */
   readiness?: ReadinessResult | null;
+  /** Both models on the out-of-domain set; its drop is held to evaluation.out_of_domain.max_relative_drop. */
+  outOfDomain?: OutOfDomainResult | null;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface GateInput {
  * value, or the worst end of its interval), plus, when asked, a better score than the base model, and a
  * significantly better one. The evidence is stored so an approver sees it.
  */
-export async function applyGate({ spec, baseline, fineTuned, readiness }: GateInput): Promise<GateResult> {
+export async function applyGate({ spec, baseline, fineTuned, readiness, outOfDomain }: GateInput): Promise<GateResult> {
   const store = openArtifactStore();
   const comparisons = await pairedComparisons(store, baseline.report, fineTuned.report, spec.data.split.seed);
   const checks = gateChecks(spec, baseline.metrics, fineTuned.metrics, fineTuned.intervals);
@@ -26,6 +28,10 @@ export async function applyGate({ spec, baseline, fineTuned, readiness }: GateIn
     const tokenF1 = comparisons?.token_f1;
     if (!tokenF1) throw new Error('the evaluation reports hold no per-answer scores to compare the two models on; evaluate both models again');
     checks.push(toGateCheck(checkSignificantlyBetter('token_f1', tokenF1, { alpha: spec.deployment.gate.alpha })));
+  }
+  if (outOfDomain && outOfDomain.maxRelativeDrop !== null) {
+    const { relativeDrop, maxRelativeDrop, tokenF1Change } = outOfDomain;
+    checks.push({ metric: 'out_of_domain_relative_drop', value: relativeDrop, op: '<=', threshold: maxRelativeDrop, passed: relativeDrop <= maxRelativeDrop, pValue: tokenF1Change.pValue });
   }
   // Pass/fail items of the checklist, held to "passed" like a metric to its threshold; their figures are in the report.
   for (const check of readiness?.checks ?? []) checks.push({ metric: check.name, value: Number(check.passed), op: '>=', threshold: 1, passed: check.passed, mode: 'readiness' });
@@ -36,6 +42,7 @@ export async function applyGate({ spec, baseline, fineTuned, readiness }: GateIn
     passed,
     checks,
     comparisonsWithBaseline: comparisons,
+    outOfDomain: outOfDomain ?? null,
     readiness: readiness ? { passed: readiness.passed, checks: readiness.checks, report: readiness.report } : null,
     baseline: { metrics: baseline.metrics, intervals: baseline.intervals ?? null, samples: baseline.samples, predictions: baseline.predictions, report: baseline.report },
     fineTuned: { metrics: fineTuned.metrics, intervals: fineTuned.intervals ?? null, samples: fineTuned.samples, predictions: fineTuned.predictions, report: fineTuned.report },

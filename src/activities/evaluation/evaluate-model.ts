@@ -21,6 +21,8 @@ export interface EvaluateInput {
   adapter?: ArtifactRef;
   /** The model's ONNX export (a folder artifact): answers and loss come from onnxruntime-node. Absent: PyTorch. */
   graph?: ArtifactRef;
+  /** Cap on the examples answered, instead of evaluation.max_samples (the out-of-domain set has its own). */
+  maxSamples?: number;
   /** Retrieval arms (RAG, hybrid): the training split to retrieve answers from, and how many go in the prompt. */
   retrieval?: { train: ArtifactRef; k: number };
 }
@@ -39,7 +41,7 @@ interface Prediction {
  * accuracy (share of answers with token F1 at or above the bar), mean token F1, exact match, ROUGE-L and chrF,
  * p95 response time, style consistency, each with its 95% interval, and the test loss.
  */
-export async function evaluateModel({ spec, test, model, adapter, graph, retrieval }: EvaluateInput): Promise<EvaluationResult> {
+export async function evaluateModel({ spec, test, model, adapter, graph, maxSamples: cap, retrieval }: EvaluateInput): Promise<EvaluationResult> {
   const ctx = Context.current();
   const arm = armOf(model, retrieval !== undefined);
   const workDir = activityWorkDir(`evaluate-${arm}`);
@@ -53,6 +55,7 @@ export async function evaluateModel({ spec, test, model, adapter, graph, retriev
     await writeWithRetrievedContext(trainFile, testFile, augmented, retrieval.k);
     testFile = augmented;
   }
+  const maxSamples = cap ?? spec.evaluation.max_samples ?? null;
   const maxLength = retrieval ? Math.max(spec.data.max_length, spec.evaluation.retrieval.max_length) : spec.data.max_length;
   const predictionsFile = path.join(workDir, 'predictions.jsonl');
   let progress: { done: number; total: number } | undefined;
@@ -66,7 +69,7 @@ export async function evaluateModel({ spec, test, model, adapter, graph, retriev
       if (graph) {
         const modelDir = path.join(workDir, 'model');
         await store.getDirectory(graph, modelDir);
-        const { maxSamples, maxNewTokens } = { maxSamples: spec.evaluation.max_samples ?? null, maxNewTokens: spec.evaluation.max_new_tokens };
+        const maxNewTokens = spec.evaluation.max_new_tokens;
         return (await predictOnOnnx({ modelDir, testFile, predictionsFile, maxSamples, maxNewTokens, maxLength, signal: ctx.cancellationSignal, onProgress })).loss;
       }
       let adapterDir: string | null = null;
@@ -83,7 +86,7 @@ export async function evaluateModel({ spec, test, model, adapter, graph, retriev
           adapter_dir: adapterDir,
           test_file: testFile,
           max_new_tokens: spec.evaluation.max_new_tokens,
-          max_samples: spec.evaluation.max_samples ?? null,
+          max_samples: maxSamples,
           max_length: maxLength,
           predictions_file: predictionsFile,
           seed: spec.data.split.seed,

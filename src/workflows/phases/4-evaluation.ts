@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import type { EvaluationResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
+import type { EvaluationResult, OutOfDomainResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
 import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 import type { EvaluationGraphs } from './3-experiment';
@@ -16,8 +16,8 @@ export async function evaluationPhase(
   training: TrainingResult,
   baseline: EvaluationResult,
   graphs: EvaluationGraphs | null,
-): Promise<EvaluationResult> {
-  const { evaluateModel, compareArms } = cpuActivities(pipeline.queues);
+): Promise<EvaluationOutcome> {
+  const { evaluateModel, compareArms, prepareOutOfDomainSet, measureOutOfDomainDrop } = cpuActivities(pipeline.queues);
   // The fine-tuned model as the runtime loads it: its ONNX graph, or for PyTorch the trained adapter or model.
   const fineTuned = graphs ? { graph: graphs.fineTuned } : { adapter: training.model };
   const base = graphs ? { graph: graphs.base } : {};
@@ -50,6 +50,22 @@ export async function evaluationPhase(
         if (f1) summary[`${row.arm}VsBaseP`] = round(f1.pValue);
       }
     }
+    // Runs started before the out-of-domain set go on without it.
+    let outOfDomain: OutOfDomainResult | null = null;
+    const set = pipeline.spec.evaluation.out_of_domain;
+    if (patched('out-of-domain') && set) {
+      const questions = await prepareOutOfDomainSet({ spec: pipeline.spec });
+      const maxSamples = set.max_samples ?? pipeline.spec.evaluation.max_samples;
+      const [onBase, onFineTuned] = await Promise.all([
+        evaluateModel({ spec: pipeline.spec, test: questions, model: 'base', ...base, maxSamples }),
+        evaluateModel({ spec: pipeline.spec, test: questions, model: 'fine-tuned', ...fineTuned, maxSamples }),
+      ]);
+      outOfDomain = await measureOutOfDomainDrop({ spec: pipeline.spec, base: onBase, fineTuned: onFineTuned });
+      tracker.status.outOfDomain = outOfDomain;
+      const change = outOfDomain.tokenF1Change;
+      summary.outOfDomainTokenF1 = `${round(outOfDomain.base.token_f1)} -> ${round(outOfDomain.fineTuned.token_f1)} (${round(change.difference)} [${round(change.lower)}, ${round(change.upper)}], p=${round(change.pValue)})`;
+      summary.outOfDomainRelativeDrop = round(outOfDomain.relativeDrop);
+    }
     Object.assign(tracker.status.metrics, {
       accuracy: m.accuracy,
       token_f1: m.token_f1,
@@ -57,8 +73,14 @@ export async function evaluationPhase(
       consistency: m.consistency,
       test_loss: m.loss,
     });
-    return result;
+    return { result, outOfDomain };
   });
+}
+
+export interface EvaluationOutcome {
+  /** The fine-tuned model on the test split, as the gate judges it. */
+  result: EvaluationResult;
+  outOfDomain: OutOfDomainResult | null;
 }
 
 function round(x: number): number {

@@ -9,6 +9,7 @@ import type {
   EvaluationResult,
   GateResult,
   ModelVersion,
+  OutOfDomainResult,
   PreparedData,
   ResolvedPipeline,
   TrainingResult,
@@ -93,8 +94,7 @@ export async function deploymentPhase(
   data: PreparedData,
   training: TrainingResult,
   exports: ExportResult | null,
-  baseline: EvaluationResult,
-  fineTuned: EvaluationResult,
+  { baseline, fineTuned, outOfDomain }: { baseline: EvaluationResult; fineTuned: EvaluationResult; outOfDomain: OutOfDomainResult | null },
   graphs: EvaluationGraphs | null,
 ): Promise<DeploymentOutcome> {
   const { spec } = pipeline;
@@ -107,7 +107,7 @@ export async function deploymentPhase(
       if (model) readiness = await checkReadiness({ spec, model, test: data.test });
       else summary.readiness = 'skipped: no ONNX export to run the checks on';
     }
-    const gate = await applyGate({ spec, baseline, fineTuned, readiness });
+    const gate = await applyGate({ spec, baseline, fineTuned, readiness, outOfDomain });
     summary.gate = gate.passed ? 'passed' : 'failed';
     for (const check of gate.checks) {
       summary[check.metric] = check.mode === 'readiness' ? (check.passed ? 'ok' : 'FAIL') : `${round(check.value)} ${check.op} ${check.threshold}: ${check.passed ? 'ok' : 'FAIL'}`;
