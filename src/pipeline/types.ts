@@ -149,6 +149,8 @@ export interface EvaluationResult {
     chrf?: number;
     /** p95 seconds per answer. */
     response_time: number;
+    /** Share of answers in the format evaluation.format requires; absent when it requires none. */
+    format_validity?: number;
     consistency: number;
     loss: number;
     perplexity: number;

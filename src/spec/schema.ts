@@ -39,6 +39,8 @@ export const successMetricsSchema = z.strictObject({
   response_time: threshold('<=').optional(),
   /** Share of answers that follow the house style (see `evaluation.consistency`). */
   consistency: threshold('>=').optional(),
+  /** Share of answers in the required format (see `evaluation.format`). */
+  format_validity: threshold('>=').optional(),
 });
 
 const requirementsSchema = z.strictObject({
@@ -186,8 +188,21 @@ const evaluationSchema = z
       .strictObject({
         /** An answer counts as accurate when its token F1 against the reference reaches this value. */
         min_token_f1: fraction.default(0.5),
+        /**
+         * A label task (classification, routing): the answer counts as accurate when it names the reference's
+         * label, and only that one, instead of by token F1.
+         */
+        labels: z.array(z.string().min(1)).min(2, 'expected at least two labels').optional(),
       })
       .prefault({}),
+    /** The format every answer must have; the share that has it is the `format_validity` metric. */
+    format: z
+      .strictObject({
+        type: z.literal('json'),
+        /** Keys the answer's JSON object must have. */
+        required_keys: z.array(z.string().min(1)).default([]),
+      })
+      .optional(),
     consistency: z
       .strictObject({
         max_words: z.int().positive().default(80),
@@ -313,6 +328,10 @@ export const pipelineSpecSchema = z.strictObject({
   readiness: readinessSchema,
   monitoring: monitoringSchema,
 }).superRefine((spec, ctx) => {
+  const metrics = spec.requirements.success_metrics;
+  if (metrics.format_validity && !spec.evaluation.format) {
+    ctx.addIssue({ code: 'custom', path: ['requirements', 'success_metrics', 'format_validity'], message: 'needs evaluation.format: the format the answers must have' });
+  }
   const needs = ({ onnx: 'onnx', 'onnx-quantized': 'onnx_quantized', pytorch: null } as const)[spec.evaluation.runtime];
   if (needs && !spec.export[needs]) {
     ctx.addIssue({

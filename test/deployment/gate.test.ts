@@ -5,7 +5,7 @@ import type { EvaluationResult, PipelineSpec } from '../../src/pipeline/types';
 import { loadSpecFile } from '../../src/spec/load';
 import { useTempArtifactStore } from '../support/temporal';
 
-const metrics = (o: Partial<Record<'accuracy' | 'token_f1' | 'response_time' | 'consistency', number>>) => ({
+const metrics = (o: Partial<Record<'accuracy' | 'token_f1' | 'response_time' | 'consistency' | 'format_validity', number>>) => ({
   accuracy: 0,
   token_f1: 0,
   response_time: 1,
@@ -33,6 +33,14 @@ describe('deployment gate', () => {
       checks.filter((c) => !c.passed).map((c) => `${c.metric} ${c.value} ${c.op} ${c.threshold}`),
       ['accuracy 0.89 >= 0.9', 'response_time 3.5 <= 3', 'token_f1_gain_over_baseline -0.09999999999999998 > 0'],
     );
+  });
+
+  it('holds format validity to its threshold, and fails it when the evaluation did not measure it', () => {
+    const withFormat = { ...spec, requirements: { ...spec.requirements, success_metrics: { format_validity: { op: '>=' as const, value: 0.9 } } } };
+    const check = (tuned: ReturnType<typeof metrics>) => gateChecks(withFormat, metrics({ token_f1: 0.1 }), tuned).find((c) => c.metric === 'format_validity')!;
+    assert.equal(check(metrics({ token_f1: 0.5, format_validity: 0.95 })).passed, true);
+    assert.equal(check(metrics({ token_f1: 0.5, format_validity: 0.8 })).passed, false);
+    assert.equal(check(metrics({ token_f1: 0.5 })).passed, false);
   });
 
   const withGate = (gate: Partial<PipelineSpec['deployment']['gate']>): PipelineSpec => ({ ...spec, deployment: { ...spec.deployment, gate: { ...spec.deployment.gate, ...gate } } });

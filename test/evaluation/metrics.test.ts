@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { scorePredictions } from '../../src/activities/evaluation/evaluate-model';
 import { followsStyle, percentile } from '../../src/activities/evaluation/metrics';
-import { tokenF1, tokenize } from '../../src/evaluation/metrics';
+import { checkFormat, tokenF1, tokenize } from '../../src/evaluation/metrics';
 import { loadSpecFile } from '../../src/spec/load';
 
 describe('evaluation metrics', () => {
@@ -59,5 +59,34 @@ describe('evaluation metrics', () => {
     const many = scorePredictions(answers(200), evaluation, 7).intervals.accuracy!;
     assert.ok(many.upper - many.lower < few.upper - few.lower, `${JSON.stringify(many)} narrower than ${JSON.stringify(few)}`);
     assert.ok(many.lower < 0.5 && many.upper > 0.5);
+  });
+
+  it('checks a required JSON format, accepting a code fence and naming what is wrong', () => {
+    const format = { type: 'json' as const, required_keys: ['intent', 'reply'] };
+    assert.deepEqual(checkFormat('{"intent": "refund", "reply": "Done."}', format), { ok: true });
+    assert.deepEqual(checkFormat('```json\n{"intent": "refund", "reply": "Done."}\n```', format), { ok: true });
+    assert.deepEqual(checkFormat('{"intent": "refund"}', format), { ok: false, reason: 'missing key reply' });
+    assert.deepEqual(checkFormat('["intent", "reply"]', format), { ok: false, reason: 'expected a JSON object' });
+    assert.equal(checkFormat('Sure! {"intent": "refund", "reply": "Done."}', format).ok, false, 'text around the JSON');
+    assert.match(checkFormat('{"intent": ', format).reason!, /^not JSON: /);
+    assert.deepEqual(checkFormat('42', { type: 'json', required_keys: [] }), { ok: true });
+  });
+
+  it('scores format validity and label accuracy when the spec asks for them', () => {
+    const base = loadSpecFile('customer-support-demo').spec.evaluation;
+    const evaluation = { ...base, accuracy: { ...base.accuracy, labels: ['billing', 'shipping', 'returns'] }, format: { type: 'json' as const, required_keys: [] } };
+    const p = (prediction: string, reference: string) => ({ id: prediction, category: null, reference, prediction, latency_s: 1, new_tokens: 1 });
+    const { metrics, intervals, perSample } = scorePredictions(
+      [p('"billing"', 'billing'), p('"Category: Shipping."', 'shipping'), p('billing or returns', 'returns'), p('{"label": "returns"}', 'shipping')],
+      evaluation,
+    );
+    // Labels: the first two name their reference, the third hedges between two, the fourth names the wrong one.
+    assert.deepEqual(perSample.map((s) => s.accurate), [true, true, false, false]);
+    assert.equal(metrics.accuracy, 0.5);
+    // JSON: three answers parse (two strings, one object); "billing or returns" does not.
+    assert.deepEqual(perSample.map((s) => s.format_ok), [true, true, false, true]);
+    assert.equal(metrics.format_validity, 0.75);
+    assert.ok(intervals.format_validity!.lower <= 0.75 && intervals.format_validity!.upper >= 0.75);
+    assert.equal(scorePredictions([p('x', 'x')], base).metrics.format_validity, undefined, 'no format, no metric');
   });
 });

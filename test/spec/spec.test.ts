@@ -59,6 +59,33 @@ describe('pipeline spec', () => {
     );
   });
 
+  it('refuses an evaluation that needs what the spec turns off, naming both fields', () => {
+    const text = [
+      'name: contradictions',
+      'requirements:',
+      '  business_objective: Route tickets',
+      '  target_users: Agents',
+      '  success_metrics:',
+      '    format_validity: ">= 0.95"',
+      'experiment:',
+      '  name: x',
+      '  base_model: tiny:llama',
+      'export:',
+      '  onnx: false',
+      'data:',
+      '  sources:',
+      '    - type: faq_csv',
+      '      path: faq.csv',
+    ].join('\n');
+    assert.deepEqual(
+      problemsOf(() => parseSpecText(text, 'bad.yaml')).map((p) => p.replace(/^\d+:\d+ /, '')),
+      [
+        'requirements.success_metrics.format_validity: needs evaluation.format: the format the answers must have',
+        'export.onnx: evaluation.runtime onnx evaluates the onnx export: leave it on, or set evaluation.runtime to pytorch',
+      ],
+    );
+  });
+
   it('names the file and line of a YAML syntax error', () => {
     const err = (() => {
       try {

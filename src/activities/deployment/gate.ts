@@ -59,9 +59,10 @@ export function gateChecks(
   const checks: GateCheck[] = [];
   const metrics = spec.requirements.success_metrics;
   const mode = spec.deployment.gate.compare_on;
-  const add = (metric: 'accuracy' | 'response_time' | 'consistency', t: Threshold | undefined) => {
+  const add = (metric: 'accuracy' | 'response_time' | 'consistency' | 'format_validity', t: Threshold | undefined) => {
     if (!t) return;
-    const value = tuned[metric];
+    // A run whose evaluation did not measure the metric fails it rather than passing unmeasured.
+    const value = tuned[metric] ?? NaN;
     const interval = intervals?.[metric];
     if (!interval) {
       if (mode === 'interval') throw new Error(`deployment.gate.compare_on is interval, and the evaluation measured no interval for ${metric}`);
@@ -73,6 +74,7 @@ export function gateChecks(
   add('accuracy', metrics.accuracy);
   add('response_time', metrics.response_time);
   add('consistency', metrics.consistency);
+  add('format_validity', metrics.format_validity);
   if (spec.deployment.gate.require_improvement_over_baseline) {
     // Token F1 moves with every better word, so small test sets still show a real difference.
     checks.push({ metric: 'token_f1_gain_over_baseline', value: tuned.token_f1 - baseline.token_f1, op: '>', threshold: 0, passed: tuned.token_f1 - baseline.token_f1 > 0 });

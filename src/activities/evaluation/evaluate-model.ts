@@ -7,7 +7,7 @@ import { baseModelConfig } from '../trainer/model-source';
 import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
 import { runTrainer } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
-import { scoreAnswer } from '../../evaluation/metrics';
+import { checkFormat, labelAccuracy, scoreAnswer } from '../../evaluation/metrics';
 import { meanInterval, percentileInterval, type Interval } from '../../evaluation/statistics';
 import { followsStyle, mean, percentile } from './metrics';
 import { predictOnOnnx } from './onnx-predictions';
@@ -126,15 +126,18 @@ export function armOf(model: EvaluationResult['model'], retrieval: boolean): Eva
  */
 export function scorePredictions(predictions: Prediction[], evaluation: PipelineSpec['evaluation'], seed = 42) {
   if (predictions.length === 0) throw new Error('no predictions to score: the test split is empty');
+  const { labels, min_token_f1: minTokenF1 } = evaluation.accuracy;
   const perSample = predictions.map((p) => {
     const scores = scoreAnswer(p.prediction, p.reference);
     const style = followsStyle(p.prediction, evaluation.consistency);
+    const format = evaluation.format ? checkFormat(p.prediction, evaluation.format) : null;
     return {
       id: p.id,
       ...scores,
-      accurate: scores.token_f1 >= evaluation.accuracy.min_token_f1,
+      accurate: labels ? labelAccuracy(p.prediction, p.reference, labels) === 1 : scores.token_f1 >= minTokenF1,
       style_ok: style.ok,
       style_issue: style.reason ?? null,
+      ...(format ? { format_ok: format.ok, format_issue: format.reason ?? null } : {}),
       latency_s: p.latency_s,
     };
   });
@@ -147,6 +150,7 @@ export function scorePredictions(predictions: Prediction[], evaluation: Pipeline
     rouge_l: column((s) => s.rouge_l),
     chrf: column((s) => s.chrf),
     consistency: column((s) => s.style_ok),
+    ...(evaluation.format ? { format_validity: column((s) => s.format_ok ?? false) } : {}),
   };
   const intervals: Record<string, Interval> = { response_time: percentileInterval(latencies, 0.95, { seed }) };
   for (const [name, values] of Object.entries(means)) intervals[name] = meanInterval(values, { seed });
@@ -160,6 +164,7 @@ export function scorePredictions(predictions: Prediction[], evaluation: Pipeline
       chrf: mean(means.chrf),
       response_time: percentile(latencies, 0.95),
       consistency: mean(means.consistency),
+      ...(means.format_validity ? { format_validity: mean(means.format_validity) } : {}),
     },
     intervals: Object.fromEntries(Object.entries(intervals).map(([name, i]) => [name, { lower: i.lower, upper: i.upper, level: i.level }])),
   };

@@ -6,6 +6,7 @@ import { tokenF1 } from './token-f1';
 export { chrf, chrfFromStatistics, chrfStatistics, addChrfStatistics } from './chrf';
 export type { ChrfOptions, ChrfStatistics } from './chrf';
 export { exactMatch, normalizeAnswer } from './exact-match';
+export { checkFormat, type AnswerFormat } from './format-validity';
 export { labelAccuracy, predictedLabel } from './label-accuracy';
 export { longestCommonSubsequence, rougeL } from './rouge-l';
 export { tokenF1 } from './token-f1';
