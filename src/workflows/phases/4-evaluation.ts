@@ -21,6 +21,17 @@ export async function evaluationPhase(
   // The fine-tuned model as the runtime loads it: its ONNX graph, or for PyTorch the trained adapter or model.
   const fineTuned = graphs ? { graph: graphs.fineTuned } : { adapter: training.model };
   const base = graphs ? { graph: graphs.base } : {};
+  /**
+   * Evaluations time each answer as a served request, so they run one at a time: two side by side would share
+   * the cores and inflate each other's response times. Runs started before went side by side.
+   */
+  const oneAtATime = patched('evaluations-one-at-a-time');
+  const evaluateEach = async (inputs: Parameters<typeof evaluateModel>[0][]) => {
+    if (!oneAtATime) return Promise.all(inputs.map((input) => evaluateModel(input)));
+    const results: EvaluationResult[] = [];
+    for (const input of inputs) results.push(await evaluateModel(input));
+    return results;
+  };
   return tracker.phase('evaluation', async (summary) => {
     const result = await evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', ...fineTuned });
     const m = result.metrics;
@@ -36,12 +47,13 @@ export async function evaluationPhase(
     // Runs started before the arms table go on without it.
     if (patched('evaluation-arms')) {
       const { retrieval } = pipeline.spec.evaluation;
-      const withRetrieval = retrieval.arms
-        ? await Promise.all([
-            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'base', ...base, retrieval: { train: data.train, k: retrieval.k } }),
-            evaluateModel({ spec: pipeline.spec, test: data.test, model: 'fine-tuned', ...fineTuned, retrieval: { train: data.train, k: retrieval.k } }),
-          ])
+      const armInputs = retrieval.arms
+        ? [
+            { spec: pipeline.spec, test: data.test, model: 'base' as const, ...base, retrieval: { train: data.train, k: retrieval.k } },
+            { spec: pipeline.spec, test: data.test, model: 'fine-tuned' as const, ...fineTuned, retrieval: { train: data.train, k: retrieval.k } },
+          ]
         : [];
+      const withRetrieval = await evaluateEach(armInputs);
       const arms = await compareArms({ spec: pipeline.spec, base: baseline, arms: [result, ...withRetrieval] });
       tracker.status.arms = arms;
       for (const row of arms.rows) {
@@ -56,10 +68,10 @@ export async function evaluationPhase(
     if (patched('out-of-domain') && set) {
       const questions = await prepareOutOfDomainSet({ spec: pipeline.spec });
       const maxSamples = set.max_samples ?? pipeline.spec.evaluation.max_samples;
-      const [onBase, onFineTuned] = await Promise.all([
-        evaluateModel({ spec: pipeline.spec, test: questions, model: 'base', ...base, maxSamples }),
-        evaluateModel({ spec: pipeline.spec, test: questions, model: 'fine-tuned', ...fineTuned, maxSamples }),
-      ]);
+      const [onBase, onFineTuned] = await evaluateEach([
+          { spec: pipeline.spec, test: questions, model: 'base', ...base, maxSamples },
+          { spec: pipeline.spec, test: questions, model: 'fine-tuned', ...fineTuned, maxSamples },
+        ]);
       outOfDomain = await measureOutOfDomainDrop({ spec: pipeline.spec, base: onBase, fineTuned: onFineTuned });
       tracker.status.outOfDomain = outOfDomain;
       const change = outOfDomain.tokenF1Change;
