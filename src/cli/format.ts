@@ -64,6 +64,8 @@ export function formatActivity(a: ActivityProgress): string | null {
     return `training step ${d.step}/${d.totalSteps ?? '?'} loss ${n(d.loss as number)}${d.evalLoss != null ? ` eval loss ${n(d.evalLoss as number)}` : ''}`;
   }
   if (a.activity === 'evaluateModel' && d.total) return `evaluating ${d.done}/${d.total}`;
+  if (a.activity === 'checkReadiness' && d.check) return `readiness ${d.check} ${d.done}/${d.total}`;
+  if ((a.activity === 'exportModel' || a.activity === 'exportBaseModel') && d.phase) return `${a.activity === 'exportBaseModel' ? 'base model export' : 'export'}: ${d.phase}`;
   if (a.activity === 'prepareData' && d.records) return `data: ${d.records} records read`;
   return null;
 }
