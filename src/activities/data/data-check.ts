@@ -14,7 +14,9 @@ import { writeSplits } from './output/write-splits';
 import { ProblemList } from './problems';
 import { Progress } from './progress';
 import { computeScores, countRecords, qualityChecks } from './quality';
-import { indexInputs } from './record-stream';
+import { indexInputs, type InputIndex } from './record-stream';
+import type { StepOptions } from './parallel/batch-steps';
+import { BatchPool } from './parallel/pool';
 import { buildReport, type DataReport } from './report';
 import { assignSplits, SPLITS, type SplitGroup, type SplitName } from './split';
 
@@ -29,6 +31,21 @@ export interface DataCheckOptions {
   writeWhenGateFails: boolean;
   /** The sources as `resolveInputs` expanded them, when the caller already has them. */
   inputs?: SourceInputs[];
+  /** Worker threads for the per-record work (0: all on the calling thread) and bytes per batch; see parallelism(). */
+  parallel?: Partial<Parallelism>;
+}
+
+export interface Parallelism {
+  threads: number;
+  batchBytes: number;
+}
+
+/**
+ * One thread per core: the calling thread only decides duplicates and groups, and waits for the threads most of
+ * the time. Batches of 1 MiB (about 2,000 chat records) make the hand-over cost small against the work.
+ */
+export function parallelism(options: Partial<Parallelism> = {}): Parallelism {
+  return { threads: options.threads ?? Math.min(8, os.availableParallelism()), batchBytes: options.batchBytes ?? 1 << 20 };
 }
 
 export interface DataCheckResult {
@@ -48,7 +65,25 @@ export async function runDataCheck(spec: PipelineSpec, baseDir: string, options:
   const problems = new ProblemList();
   const inputs = options.inputs ?? (await resolveInputs(spec, baseDir, { confine: options.confine }));
   const files = indexInputs(inputs);
-  const analysis = await analyze(inputs, files, spec, problems, new Progress('analysing'));
+  const { threads, batchBytes } = parallelism(options.parallel);
+  const pool = new BatchPool(spec.data, threads);
+  try {
+    return await checkData(spec, inputs, files, problems, options, pool, { batchBytes, inFlight: 2 * threads + 2 });
+  } finally {
+    await pool.close();
+  }
+}
+
+async function checkData(
+  spec: PipelineSpec,
+  inputs: SourceInputs[],
+  files: InputIndex[],
+  problems: ProblemList,
+  options: DataCheckOptions,
+  pool: BatchPool,
+  steps: StepOptions,
+): Promise<DataCheckResult> {
+  const analysis = await analyze(inputs, files, spec, problems, new Progress('analysing'), pool, steps);
   const rows = analysis.table.size + problems.total + analysis.droppedAtSource.reduce((a, b) => a + b, 0);
   const skippable = problems.fatal === 0 && problems.total <= spec.data.quality.max_skipped_fraction * rows;
   if (problems.total > 0 && !skippable) problems.throwIfAny();
@@ -70,7 +105,7 @@ export async function runDataCheck(spec: PipelineSpec, baseDir: string, options:
   const auditLog = new Audit(auditWriter);
   const progress = new Progress('writing');
   progress.beat();
-  const written = await writeSplits(inputs, files, spec, analysis, placeGroups(analysis, spec), options.outDir, auditLog, progress);
+  const written = await writeSplits(inputs, files, spec, analysis, placeGroups(analysis, spec), options.outDir, auditLog, progress, pool, steps);
   await auditWriter.close();
   const changed = files.findIndex((_, i) => written.digests[i] !== analysis.digests[i]);
   if (changed !== -1) throw fail('DataSourceChanged', `${files[changed]!.display} changed while the data phase read it; the run is retried on a stable copy`);

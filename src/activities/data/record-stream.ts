@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { SourceInputs } from './inputs';
-import type { ProblemList } from './problems';
-import { readSource, type SourceItem } from './sources';
 
 /** Every file of every source, numbered in reading order: how the audit and the record table name a file. */
 export interface InputIndex {
@@ -12,30 +10,6 @@ export interface InputIndex {
 
 export function indexInputs(inputs: SourceInputs[]): InputIndex[] {
   return inputs.flatMap(({ source, index, files }) => files.map((file) => ({ display: file.display, source: index, expert: source.expert })));
-}
-
-export interface StreamedItem {
-  /** Index into `indexInputs(inputs)`. */
-  file: number;
-  item: SourceItem;
-}
-
-/**
- * Reads every source file in order and yields what it holds. Both passes of the data phase call this and see
- * the same items in the same order; `digests[file]` is the sha256 of the file's stored bytes once it is read,
- * so a caller can prove that nothing changed in between.
- */
-export async function* streamItems(inputs: SourceInputs[], systemPrompt: string | undefined, problems: ProblemList, digests: string[]): AsyncGenerator<StreamedItem> {
-  let file = 0;
-  for (const { source, files, problem } of inputs) {
-    if (problem) problems.add(problem.file, undefined, problem.message);
-    for (const input of files) {
-      const hash = createHash('sha256');
-      for await (const item of readSource(source, { file: input, systemPrompt, problems, hash })) yield { file, item };
-      digests[file] = hash.digest('hex');
-      file += 1;
-    }
-  }
 }
 
 /** The sha256 of each file's stored bytes, read once before the passes: the cache key is built from content, not names. */

@@ -1,20 +1,16 @@
 import type { PipelineSpec } from '../../../spec/schema';
-import { NearDuplicateIndex } from '../near-duplicates';
-import { exactKeyPair } from '../near-duplicates/exact-key';
+import { NEAR_DUPLICATE_DEFAULTS, NearDuplicateIndex } from '../near-duplicates';
 import { createPiiRedactor } from '../pii';
 import type { ProblemList } from '../problems';
 import type { Progress } from '../progress';
-import { answerOf, incompleteReason, questionOf } from '../records';
 import type { SourceInputs } from '../inputs';
-import { streamItems, type InputIndex } from '../record-stream';
-import { japaneseRegister } from '../signals/register';
-import { detectLanguage, languageMismatch } from '../signals/language';
-import { placeholderText, truncatedText } from '../signals/accuracy-rules';
-import { formatViolations } from '../signals/format-rules';
+import type { InputIndex } from '../record-stream';
+import { batchSteps, StepProblems, type StepOptions } from '../parallel/batch-steps';
+import type { BatchPool } from '../parallel/pool';
 import { DistinctNgrams } from '../signals/diversity';
 import { LengthOutliers } from '../signals/length-outliers';
 import { KeyMap } from './key-map';
-import { contextOf, dedupTextOf } from './record-text';
+import { piiKindNames } from './record-facts';
 import { RecordTable, REGISTERS, STATUS } from './record-table';
 import { UnionFind } from './union-find';
 import { GrowableArray } from './growable';
@@ -33,6 +29,8 @@ export interface Analysis {
   /** Words (Japanese: characters / 2) over all kept records, to size the contamination filter. */
   textUnits: number;
   digests: string[];
+  /** The records of each batch of lines (the first and how many), in reading order: the second pass reads the same batches. */
+  lineBatches: { start: number; count: number }[];
   /** The split key of a record: a hash of its normalised opening question. */
   openingKey(record: number): string;
 }
@@ -41,8 +39,20 @@ export interface Analysis {
  * The first pass: reads every record once and keeps only compact state. Drops incomplete records, exact and
  * near duplicates, and answers an expert source contradicts; flags consistency and accuracy findings; counts
  * PII, categories and question bigrams. Nothing is written; the second pass acts on the table.
+ *
+ * What depends on one record alone (parsing, keys, sketches, signals, PII) is measured by `pool`, on worker
+ * threads; what depends on the records before (duplicates, groups, the near-duplicate index) is decided here,
+ * record by record in input order, so the outcome does not depend on the number of threads.
  */
-export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec: PipelineSpec, problems: ProblemList, progress: Progress): Promise<Analysis> {
+export async function analyze(
+  inputs: SourceInputs[],
+  files: InputIndex[],
+  spec: PipelineSpec,
+  problems: ProblemList,
+  progress: Progress,
+  pool: BatchPool,
+  options: StepOptions,
+): Promise<Analysis> {
   const { data } = spec;
   const table = new RecordTable();
   const groups = new UnionFind();
@@ -55,9 +65,12 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
   const openingLo = new GrowableArray((n) => new Uint32Array(n));
   const { threshold, permutations } = data.deduplication;
   const nearIndex = new NearDuplicateIndex({ ...(threshold !== undefined ? { threshold } : {}), ...(permutations !== undefined ? { permutations } : {}) });
+  const bins = permutations ?? NEAR_DUPLICATE_DEFAULTS.permutations;
   const nearToRecord = new GrowableArray((n) => new Int32Array(n));
   const clusterSizes = new Map<number, number>();
-  const redact = createPiiRedactor(data.pii.patterns);
+  // Built here once so that a bad custom pattern fails the run before any thread starts.
+  createPiiRedactor(data.pii.patterns);
+  const kindNames = piiKindNames(data);
   const lengths = new LengthOutliers();
   const lengthOwner = new GrowableArray((n) => new Int32Array(n));
   const distinctQuestions = new DistinctNgrams();
@@ -65,113 +78,115 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
   const piiKinds = new Map<string, number>();
   const droppedAtSource = files.map(() => 0);
   const digests: string[] = [];
-  // The register rule is applied over the whole corpus below; the per-answer rules here.
-  const { required_register: requiredRegister, ...format } = data.quality.format;
+  const lineBatches: { start: number; count: number }[] = [];
+  // The register rule is applied over the whole corpus below.
+  const { required_register: requiredRegister } = data.quality.format;
   let textUnits = 0;
+  const stepProblems = new StepProblems(problems, files.map((f) => f.display));
+  pool.beginPass();
+  const steps = batchSteps(inputs, data, problems, digests, options, {
+    lines: (task) => pool.run({ kind: 'analyse', task }),
+    records: (records) => pool.local.analyseRecords(records),
+  });
 
-  for await (const { file, item } of streamItems(inputs, data.system_prompt, problems, digests)) {
-    if (item.kind === 'dropped') {
-      droppedAtSource[file]! += 1;
-      continue;
-    }
-    const { record } = item;
-    progress.recordAdded();
-    const r = table.add(file, record.source.line);
-    const category = record.category ?? '';
-    let categoryId = categoryIds.get(category);
-    if (categoryId === undefined) categoryIds.set(category, (categoryId = categoryIds.size));
-    table.category.set(r, categoryId);
+  for await (const step of steps) {
+    if (stepProblems.take(step) || step.kind !== 'batch') continue;
+    const { file, notes, result: facts } = step;
+    if (step.position !== null) lineBatches[step.position] = { start: table.size, count: facts.count };
+    droppedAtSource[file]! += notes.dropped.length;
+    const { keys } = facts;
+    const batchCategories = facts.categories.map((category) => {
+      let id = categoryIds.get(category);
+      if (id === undefined) categoryIds.set(category, (id = categoryIds.size));
+      return id;
+    });
 
-    if (incompleteReason(record)) {
-      table.setStatus(r, 'incomplete');
-      continue;
-    }
-    const context = contextOf(record);
-    const answer = answerOf(record);
-    // Keys of the normalised texts (case, width, punctuation and spacing do not count), hashed without copies.
-    const [contextHi, contextLo] = exactKeyPair(context);
-    const [answerH, answerL] = exactKeyPair(answer);
-    const exactHi = (Math.imul(contextHi ^ 0x5bd1e995, 0x01000193) ^ answerH) >>> 0;
-    const exactLo = (Math.imul(contextLo ^ 0x27d4eb2f, 0x01000193) ^ answerL) >>> 0;
-    const copyOf = exact.get(exactHi, exactLo);
-    if (copyOf !== -1) {
-      table.setStatus(r, 'duplicate', copyOf);
-      continue;
-    }
-    exact.set(exactHi, exactLo, r);
-
-    const nearId = nearIndex.size;
-    const similar = nearIndex.add(dedupTextOf(context, answer));
-    nearToRecord.set(nearId, r);
-    const origin = similar === -1 ? -1 : nearToRecord.get(similar);
-    // Records cut from one dialog repeat its earlier turns by design: they are different examples, not copies.
-    if (origin !== -1 && !(table.file.get(origin) === file && table.line.get(origin) === record.source.line)) {
-      const kept = table.status.get(origin) === STATUS.kept ? origin : table.keptOrigin(origin);
-      const root = kept === -1 ? origin : kept;
-      clusterSizes.set(root, (clusterSizes.get(root) ?? 1) + 1);
-      if (data.deduplication.near_duplicates === 'drop') {
-        table.setStatus(r, 'near_duplicate', origin);
+    for (let i = 0; i < facts.count; i++) {
+      progress.recordAdded();
+      const line = facts.lines[i]!;
+      const r = table.add(file, line);
+      table.category.set(r, batchCategories[facts.categoryOf[i]!]!);
+      if (facts.incomplete[i]) {
+        table.setStatus(r, 'incomplete');
         continue;
       }
-      table.flag(r, 'near_duplicate_kept');
-      groups.union(r, origin);
-    }
+      const contextHi = keys[6 * i]!;
+      const contextLo = keys[6 * i + 1]!;
+      const answerH = keys[6 * i + 2]!;
+      const answerL = keys[6 * i + 3]!;
+      const exactHi = (Math.imul(contextHi ^ 0x5bd1e995, 0x01000193) ^ answerH) >>> 0;
+      const exactLo = (Math.imul(contextLo ^ 0x27d4eb2f, 0x01000193) ^ answerL) >>> 0;
+      const copyOf = exact.get(exactHi, exactLo);
+      if (copyOf !== -1) {
+        table.setStatus(r, 'duplicate', copyOf);
+        continue;
+      }
+      exact.set(exactHi, exactLo, r);
 
-    // The same context with another answer: the expert's answer wins; otherwise both are flagged.
-    answerHi.set(r, answerH);
-    answerLo.set(r, answerL);
-    const earlier = contexts.get(contextHi, contextLo);
-    if (earlier === -1) {
-      contexts.set(contextHi, contextLo, r);
-    } else {
-      groups.union(r, earlier);
-      if (answerHi.get(earlier) !== answerH || answerLo.get(earlier) !== answerL) {
-        const expertNow = files[file]!.expert;
-        const expertBefore = files[table.file.get(earlier)]!.expert;
-        if (expertNow && !expertBefore) {
-          table.setStatus(earlier, 'superseded', r);
-          contexts.set(contextHi, contextLo, r);
-        } else if (expertBefore && !expertNow) {
-          table.setStatus(r, 'superseded', earlier);
+      const nearId = nearIndex.size;
+      const similar = nearIndex.addSketch(facts.signatures, bins * i, facts.emptyBins, (bins >>> 5) * i);
+      nearToRecord.set(nearId, r);
+      const origin = similar === -1 ? -1 : nearToRecord.get(similar);
+      // Records cut from one dialog repeat its earlier turns by design: they are different examples, not copies.
+      if (origin !== -1 && !(table.file.get(origin) === file && table.line.get(origin) === line)) {
+        const kept = table.status.get(origin) === STATUS.kept ? origin : table.keptOrigin(origin);
+        const root = kept === -1 ? origin : kept;
+        clusterSizes.set(root, (clusterSizes.get(root) ?? 1) + 1);
+        if (data.deduplication.near_duplicates === 'drop') {
+          table.setStatus(r, 'near_duplicate', origin);
           continue;
-        } else {
-          table.flag(r, 'contradiction');
-          table.flag(earlier, 'contradiction');
+        }
+        table.flag(r, 'near_duplicate_kept');
+        groups.union(r, origin);
+      }
+
+      // The same context with another answer: the expert's answer wins; otherwise both are flagged.
+      answerHi.set(r, answerH);
+      answerLo.set(r, answerL);
+      const earlier = contexts.get(contextHi, contextLo);
+      if (earlier === -1) {
+        contexts.set(contextHi, contextLo, r);
+      } else {
+        groups.union(r, earlier);
+        if (answerHi.get(earlier) !== answerH || answerLo.get(earlier) !== answerL) {
+          const expertNow = files[file]!.expert;
+          const expertBefore = files[table.file.get(earlier)]!.expert;
+          if (expertNow && !expertBefore) {
+            table.setStatus(earlier, 'superseded', r);
+            contexts.set(contextHi, contextLo, r);
+          } else if (expertBefore && !expertNow) {
+            table.setStatus(r, 'superseded', earlier);
+            continue;
+          } else {
+            table.flag(r, 'contradiction');
+            table.flag(earlier, 'contradiction');
+          }
         }
       }
-    }
-    // A dialog's records share its opening question; later ones hold earlier answers, so they stay in one split.
-    const opening = questionOf(record);
-    const [openHi, openLo] = opening === context ? [contextHi, contextLo] : exactKeyPair(opening);
-    openingHi.set(r, openHi);
-    openingLo.set(r, openLo);
-    const firstWithOpening = openings.get(openHi, openLo);
-    if (firstWithOpening === -1) openings.set(openHi, openLo, r);
-    else groups.union(r, firstWithOpening);
+      // A dialog's records share its opening question; later ones hold earlier answers, so they stay in one split.
+      const openHi = keys[6 * i + 4]!;
+      const openLo = keys[6 * i + 5]!;
+      openingHi.set(r, openHi);
+      openingLo.set(r, openLo);
+      const firstWithOpening = openings.get(openHi, openLo);
+      if (firstWithOpening === -1) openings.set(openHi, openLo, r);
+      else groups.union(r, firstWithOpening);
 
-    const language = detectLanguage(answer);
-    table.register.set(r, Math.max(0, REGISTERS.indexOf(japaneseRegister(answer))));
-    if (languageMismatch(context, answer)) table.flag(r, 'language_mismatch');
-    if (formatViolations(answer, format).length > 0) table.flag(r, 'format');
-    if (placeholderText(answer) !== null) table.flag(r, 'placeholder');
-    if (truncatedText(answer)) table.flag(r, 'truncated');
-    lengthOwner.set(lengths.count, r);
-    lengths.add(answer, language);
-    // About five characters a word: only sizes the contamination filter.
-    textUnits += (answer.length + context.length) / 5;
-    distinctQuestions.add(context);
+      table.register.set(r, facts.register[i]!);
+      table.flags.set(r, table.flags.get(r) | facts.flags[i]!);
+      lengthOwner.set(lengths.count, r);
+      lengths.addMeasured(facts.lengths[i]!);
+      // About five characters a word: only sizes the contamination filter.
+      textUnits += facts.textChars[i]! / 5;
+      distinctQuestions.addHashed(facts.bigrams, i === 0 ? 0 : facts.bigramEnds[i - 1]!, facts.bigramEnds[i]!);
 
-    if (data.pii.redact) {
-      let found = false;
-      for (const message of record.messages) {
-        if (message.role === 'system') continue;
-        const { kinds } = redact(message.content);
-        for (const kind of kinds) {
-          piiKinds.set(kind, (piiKinds.get(kind) ?? 0) + 1);
-          found = true;
-        }
+      const piiFrom = i === 0 ? 0 : facts.piiEnds[i - 1]!;
+      const piiTo = facts.piiEnds[i]!;
+      for (let k = piiFrom; k < piiTo; k++) {
+        const kind = kindNames[facts.piiKinds[k]!]!;
+        piiKinds.set(kind, (piiKinds.get(kind) ?? 0) + 1);
       }
-      if (found) table.flag(r, 'pii');
+      if (piiTo > piiFrom) table.flag(r, 'pii');
     }
   }
 
@@ -187,6 +202,7 @@ export async function analyze(inputs: SourceInputs[], files: InputIndex[], spec:
     largestCluster: Math.max(1, ...clusterSizes.values()),
     textUnits: Math.ceil(textUnits),
     digests,
+    lineBatches,
     openingKey: (record) => `${openingHi.get(record).toString(16)}:${openingLo.get(record).toString(16)}`,
   };
 }

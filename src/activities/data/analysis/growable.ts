@@ -24,6 +24,12 @@ export class GrowableArray<T extends TypedArray> {
     this.data[index] = value;
   }
 
+  /** The first `length` values, sharing this array's memory (for a batch handed over as a whole). */
+  view(length: number): T {
+    if (length > this.data.length) this.grow(length);
+    return this.data.subarray(0, length) as T;
+  }
+
   get bytes(): number {
     return this.data.byteLength;
   }

@@ -80,7 +80,7 @@ export async function* readLines(file: InputFile, problems: ProblemList, hash?: 
   }
 }
 
-function describeReadError(err: unknown): string {
+export function describeReadError(err: unknown): string {
   if (err instanceof InputUnreadableError) return err.message;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') return `truncated or corrupt gzip data (${(err as Error).message}); the lines before were read`;

@@ -111,6 +111,19 @@ export class NearDuplicateIndex {
     return this.match(text, true);
   }
 
+  /**
+   * Like add, for a text sketched elsewhere (by a NearDuplicateSketcher of the same `permutations`, in a worker
+   * thread): its signature is `bins` bytes from `values[valuesAt]` and its empty-bin mask `bins / 32` words from
+   * `emptyBins[maskAt]`.
+   */
+  addSketch(values: Uint8Array, valuesAt: number, emptyBins: Uint32Array, maskAt: number): number {
+    if (this.size >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
+    const { query } = this;
+    query.values.set(values.subarray(valuesAt, valuesAt + query.bins));
+    query.emptyBins.set(emptyBins.subarray(maskAt, maskAt + query.emptyBins.length));
+    return this.lookup(true);
+  }
+
   /** Like add, but only checks: the text is not indexed. */
   find(text: string): number {
     return this.match(text, false);
@@ -118,10 +131,15 @@ export class NearDuplicateIndex {
 
   /** Sketches `text`, looks it up band by band and, if indexing, stores it and files it in its bands. */
   private match(text: string, indexing: boolean): number {
+    collectShingles(text, this.shingles);
+    this.minHash.sketch(this.shingles, this.query);
+    return this.lookup(indexing);
+  }
+
+  /** Looks the sketched query up band by band and, if indexing, stores it and files it in its bands. */
+  private lookup(indexing: boolean): number {
     const { signatures, rows, candidates, query, queryKeys, tables } = this;
     const id = signatures.size;
-    collectShingles(text, this.shingles);
-    this.minHash.sketch(this.shingles, query);
     // First pass: every band's key, and a read of its home slot, so that the cache misses of all bands overlap.
     let touched = 0;
     for (let band = 0; band < this.bands; band++) {
@@ -173,5 +191,24 @@ export class NearDuplicateIndex {
     const matches = this.signatures.reachesJaccard(other, this.query, this.threshold);
     this.verified[other] = (this.lookups << 1) | (matches ? 1 : 0);
     return matches;
+  }
+}
+
+/** Sketches texts for NearDuplicateIndex.addSketch: the per-text half of `add`, which needs no other text. */
+export class NearDuplicateSketcher {
+  private readonly minHash: OnePermutationMinHash;
+  private readonly shingles = new ShingleBuffer();
+  /** The last text's signature, overwritten by the next call. */
+  readonly signature: Signature;
+
+  constructor(permutations = NEAR_DUPLICATE_DEFAULTS.permutations) {
+    this.minHash = new OnePermutationMinHash(permutations);
+    this.signature = new Signature(permutations);
+  }
+
+  sketch(text: string): Signature {
+    collectShingles(text, this.shingles);
+    this.minHash.sketch(this.shingles, this.signature);
+    return this.signature;
   }
 }

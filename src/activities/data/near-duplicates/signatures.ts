@@ -59,6 +59,10 @@ export class SignatureStore {
 
   /** Whether stored signature `id` and `signature` agree on the band of `length` bins from `first`. */
   bandEquals(id: number, signature: Signature, first: number, length: number): boolean {
+    // The default band is four bins on a word boundary: one word comparison instead of four byte comparisons.
+    if (length === 4 && (first & 3) === 0) {
+      return this.wordChunks[id >>> CHUNK_BITS][(id & (CHUNK_SIZE - 1)) * this.recordWords + (first >>> 2)] === signature.words[first >>> 2];
+    }
     const bytes = this.byteChunks[id >>> CHUNK_BITS];
     const start = (id & (CHUNK_SIZE - 1)) * this.recordWords * 4;
     for (let i = first; i < first + length; i++) if (bytes[start + i] !== signature.values[i]) return false;

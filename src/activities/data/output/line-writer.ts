@@ -22,6 +22,14 @@ export class LineWriter {
     if (this.buffered >= 1 << 20) await this.flush();
   }
 
+  /** Appends `count` lines already encoded, each ending in a line feed (a batch serialised on a worker thread). */
+  async writeLines(bytes: Uint8Array, count: number): Promise<void> {
+    if (count === 0) return;
+    await this.flush();
+    this.lines += count;
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+  }
+
   async close(): Promise<void> {
     await this.flush();
     this.stream.end();

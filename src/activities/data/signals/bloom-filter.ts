@@ -10,8 +10,14 @@ export class BloomFilter {
   readonly hashCount: number;
   private readonly blockCount: number;
   private readonly words: Uint32Array;
+  /** Bits set with atomic operations: other threads add to the same memory (see `shared`). */
+  private readonly atomic: boolean;
 
-  constructor(expectedItems: number, falsePositiveRate: number) {
+  /**
+   * `shared`, when given, holds the bits (`sharedBytes` of the same arguments): filters built on the same memory in
+   * several threads are one filter, to which any thread may add, with `atomic` set in all but one at a time.
+   */
+  constructor(expectedItems: number, falsePositiveRate: number, shared?: { memory: SharedArrayBuffer; atomic: boolean }) {
     if (!(falsePositiveRate > 0 && falsePositiveRate < 1)) throw new RangeError(`false positive rate must be between 0 and 1, got ${falsePositiveRate}`);
     const items = Math.max(1, Math.ceil(expectedItems));
     const { bitsPerItem, hashCount } = blockedSizing(falsePositiveRate);
@@ -25,7 +31,14 @@ export class BloomFilter {
     this.blockCount = blockCount;
     this.bitCount = blockCount * BLOCK_BITS;
     this.hashCount = hashCount;
-    this.words = new Uint32Array(blockCount * BLOCK_WORDS);
+    this.words = shared ? new Uint32Array(shared.memory, 0, blockCount * BLOCK_WORDS) : new Uint32Array(blockCount * BLOCK_WORDS);
+    this.atomic = shared?.atomic ?? false;
+  }
+
+  /** Bytes of shared memory a filter of these arguments needs. */
+  static sharedBytes(expectedItems: number, falsePositiveRate: number): number {
+    const { bitsPerItem } = blockedSizing(falsePositiveRate);
+    return Math.ceil((Math.max(1, Math.ceil(expectedItems)) * bitsPerItem) / BLOCK_BITS) * (BLOCK_BITS / 8);
   }
 
   /** Bytes held by the bit array. */
@@ -37,6 +50,14 @@ export class BloomFilter {
   add(hash1: number, hash2: number): void {
     const base = this.blockStart(hash1);
     let bits = hash2;
+    if (this.atomic) {
+      for (let i = 0; i < this.hashCount; i++) {
+        const bit = bits >>> BIT_SHIFT;
+        Atomics.or(this.words, base + (bit >>> 5), 1 << (bit & 31));
+        bits = (Math.imul(bits, BIT_MULTIPLIER) + BIT_INCREMENT) | 0;
+      }
+      return;
+    }
     for (let i = 0; i < this.hashCount; i++) {
       const bit = bits >>> BIT_SHIFT;
       this.words[base + (bit >>> 5)] |= 1 << (bit & 31);

@@ -32,8 +32,14 @@ export class NgramBloom {
   private readonly filter: BloomFilter;
   private readonly tokens = new TokenHashes();
 
-  constructor(expectedItems: number, falsePositiveRate = 0.01) {
-    this.filter = new BloomFilter(expectedItems, falsePositiveRate);
+  /** `shared`: the bits in shared memory, for threads adding to one filter (see BloomFilter). */
+  constructor(expectedItems: number, falsePositiveRate = 0.01, shared?: { memory: SharedArrayBuffer; atomic: boolean }) {
+    this.filter = new BloomFilter(expectedItems, falsePositiveRate, shared);
+  }
+
+  /** Bytes of shared memory a filter of these arguments needs. */
+  static sharedBytes(expectedItems: number, falsePositiveRate = 0.01): number {
+    return BloomFilter.sharedBytes(expectedItems, falsePositiveRate);
   }
 
   /** Bytes held by the filter. */

@@ -20,6 +20,12 @@ export class DistinctNgrams {
     if (tokens.count > 1) this.bigrams += tokens.count - 1;
   }
 
+  /** Adds bigrams hashed by `bigramHashes` (the data phase hashes them in worker threads): `hashes[from]` to `hashes[to - 1]`. */
+  addHashed(hashes: Uint32Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.sketch.add(hashes[i]);
+    this.bigrams += to - from;
+  }
+
   /** Bigrams added, repeats included. */
   get total(): number {
     return this.bigrams;
@@ -34,6 +40,16 @@ export class DistinctNgrams {
   distinctRatio(): number {
     return this.bigrams === 0 ? 0 : Math.min(1, this.sketch.estimate() / this.bigrams);
   }
+}
+
+/** Reused by bigramHashes: hashing allocates nothing once it has grown to the longest text. */
+const scratchTokens = new TokenHashes();
+
+/** The bigram hashes `DistinctNgrams.add` would add for `text`, passed to `write` one by one. */
+export function bigramHashes(text: string, write: (hash: number) => void): void {
+  scratchTokens.scan(text);
+  const hashes = scratchTokens.hashes;
+  for (let i = 1; i < scratchTokens.count; i++) write(bigramHash(hashes[i - 1], hashes[i]));
 }
 
 /** Order matters ("card lost" and "lost card" differ); the final mix keeps the top bits, which HyperLogLog reads, uniform. */

@@ -26,14 +26,24 @@ export class LengthOutliers {
 
   /** Records `answer`'s length; `language` is the answer's, from detectLanguage. */
   add(answer: string, language: Language): void {
+    this.addMeasured(LengthOutliers.measure(answer, language));
+  }
+
+  /** What `add` records for an answer, measured apart from the corpus (the data phase measures in worker threads). */
+  static measure(answer: string, language: Language): number {
     const japanese = language === 'ja';
     const length = Math.min(japanese ? answer.length : countWords(answer), MAX_LENGTH);
+    return japanese ? (length | JAPANESE_FLAG) >>> 0 : length;
+  }
+
+  /** Records an answer by its `measure`. */
+  addMeasured(measured: number): void {
     if (this.size === this.lengths.length) {
       const grown = new Uint32Array(this.lengths.length * 2);
       grown.set(this.lengths);
       this.lengths = grown;
     }
-    this.lengths[this.size++] = japanese ? (length | JAPANESE_FLAG) >>> 0 : length;
+    this.lengths[this.size++] = measured;
     if (this.boundsCache.size > 0) this.boundsCache.clear();
   }
 

@@ -1,7 +1,7 @@
 import { makeRecord, type ChatRole } from '../records';
-import { readJsonObjects } from './jsonl';
+import { readJsonLines } from './jsonl';
 import { parseCategory, parseMessages } from './messages';
-import type { CollectContext, SourceItem, SourceOfType } from './types';
+import type { CollectContext, LineContext, SourceItem, SourceOfType } from './types';
 
 const CHAT_ROLES: ReadonlyMap<string, ChatRole> = new Map([
   ['system', 'system'],
@@ -17,23 +17,26 @@ const KNOWN_KEYS = new Set(['messages', 'category', 'id', 'metadata', 'tools', '
  * Each line is one record; one that does not end with an assistant answer is counted as incomplete. The
  * format rules of hosted fine-tuning apply: no unknown keys, known roles, string content.
  */
-export async function* readChatJsonl(_source: SourceOfType<'chat_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
-  for await (const { line, value } of readJsonObjects(ctx)) {
-    const parsed = parseMessages(value, CHAT_ROLES);
-    if (!parsed.ok) {
-      ctx.problems.add(ctx.file.display, line, parsed.problem);
-      continue;
-    }
-    const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.has(key));
-    if (unknown.length > 0) {
-      ctx.problems.add(ctx.file.display, line, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (expected "messages" and optionally "category")`);
-      continue;
-    }
-    const category = parseCategory(value.category);
-    if (!category.ok) {
-      ctx.problems.add(ctx.file.display, line, category.problem);
-      continue;
-    }
-    yield { kind: 'record', record: makeRecord({ turns: parsed.messages, category: category.category, source: { uri: ctx.file.display, line }, systemPrompt: ctx.systemPrompt }) };
+export function readChatJsonl(_source: SourceOfType<'chat_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
+  return readJsonLines(ctx, chatJsonlLine);
+}
+
+/** One line of the chat format. */
+export function chatJsonlLine(value: Record<string, unknown>, at: LineContext): SourceItem[] {
+  const parsed = parseMessages(value, CHAT_ROLES);
+  if (!parsed.ok) {
+    at.problem(parsed.problem);
+    return [];
   }
+  const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.has(key));
+  if (unknown.length > 0) {
+    at.problem(`unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (expected "messages" and optionally "category")`);
+    return [];
+  }
+  const category = parseCategory(value.category);
+  if (!category.ok) {
+    at.problem(category.problem);
+    return [];
+  }
+  return [{ kind: 'record', record: makeRecord({ turns: parsed.messages, category: category.category, source: { uri: at.uri, line: at.line }, systemPrompt: at.systemPrompt }) }];
 }

@@ -1,43 +1,47 @@
 import { makeRecord, type ChatMessage, type ChatRole } from '../records';
-import { describeJson, readJsonObjects } from './jsonl';
+import { describeJson, readJsonLines } from './jsonl';
 import { parseCategory, parseMessages } from './messages';
-import type { CollectContext, SourceItem, SourceOfType } from './types';
+import type { CollectContext, JsonLineReader, SourceItem, SourceOfType } from './types';
 
 /**
  * Support chat logs, one dialog per line:
  * `{"conversation_id", "started_at", "channel", "satisfaction": 1-5, "category", "messages": [{"role", "content"}]}`.
  * Dialogs rated below `min_satisfaction` are dropped (and counted): they would teach the answers customers disliked.
  */
-export async function* readChatLogs(source: SourceOfType<'chat_logs'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
+export function readChatLogs(source: SourceOfType<'chat_logs'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
+  return readJsonLines(ctx, chatLogsLine(source));
+}
+
+/** The line reader of a chat-logs source: its roles and its satisfaction threshold. */
+export function chatLogsLine(source: SourceOfType<'chat_logs'>): JsonLineReader {
   const roles = new Map<string, ChatRole>([
     ...source.user_roles.map((role) => [role, 'user'] as const),
     ...source.assistant_roles.map((role) => [role, 'assistant'] as const),
   ]);
-  for await (const { line, value } of readJsonObjects(ctx)) {
-    const problem = (message: string) => ctx.problems.add(ctx.file.display, line, message);
+  return (value, at) => {
     const satisfaction = value.satisfaction;
     if (typeof satisfaction !== 'number' || satisfaction < 1 || satisfaction > 5) {
-      problem(`expected "satisfaction" to be a number from 1 to 5, got ${typeof satisfaction === 'number' ? satisfaction : describeJson(satisfaction)}`);
-      continue;
+      at.problem(`expected "satisfaction" to be a number from 1 to 5, got ${typeof satisfaction === 'number' ? satisfaction : describeJson(satisfaction)}`);
+      return [];
     }
     const parsed = parseMessages(value, roles);
     if (!parsed.ok) {
-      problem(parsed.problem);
-      continue;
+      at.problem(parsed.problem);
+      return [];
     }
     const category = parseCategory(value.category);
     if (!category.ok) {
-      problem(category.problem);
-      continue;
+      at.problem(category.problem);
+      return [];
     }
     if (satisfaction < source.min_satisfaction) {
-      yield { kind: 'dropped', line, reason: 'low_satisfaction', detail: `satisfaction ${satisfaction} < ${source.min_satisfaction}` };
-      continue;
+      return [{ kind: 'dropped', line: at.line, reason: 'low_satisfaction', detail: `satisfaction ${satisfaction} < ${source.min_satisfaction}` }];
     }
-    for (const turns of exchanges(parsed.messages)) {
-      yield { kind: 'record', record: makeRecord({ turns, category: category.category, source: { uri: ctx.file.display, line }, systemPrompt: ctx.systemPrompt }) };
-    }
-  }
+    return exchanges(parsed.messages).map((turns) => ({
+      kind: 'record' as const,
+      record: makeRecord({ turns, category: category.category, source: { uri: at.uri, line: at.line }, systemPrompt: at.systemPrompt }),
+    }));
+  };
 }
 
 /**

@@ -1,21 +1,26 @@
 import { makeRecord } from '../records';
-import { describeJson, readJsonObjects, type JsonObject } from './jsonl';
+import { describeJson, readJsonLines, type JsonObject } from './jsonl';
 import { parseCategory } from './messages';
-import type { CollectContext, SourceItem, SourceOfType } from './types';
+import type { CollectContext, LineContext, SourceItem, SourceOfType } from './types';
 
 /**
  * Alpaca instruction format, one example per line: `{"instruction", "input"?, "output", "id"?, "category"?}`. A non-empty `input`
  * follows the instruction in the user message, separated by a blank line. An optional `category` string is kept.
  */
-export async function* readInstructionJsonl(_source: SourceOfType<'instruction_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
-  for await (const { line, value } of readJsonObjects(ctx)) {
-    const fields = readInstructionFields(value);
-    if (!fields.ok) {
-      ctx.problems.add(ctx.file.display, line, fields.problem);
-      continue;
-    }
-    const question = fields.input.trim() === '' ? fields.instruction : `${fields.instruction}\n\n${fields.input}`;
-    yield {
+export function readInstructionJsonl(_source: SourceOfType<'instruction_jsonl'>, ctx: CollectContext): AsyncGenerator<SourceItem> {
+  return readJsonLines(ctx, instructionJsonlLine);
+}
+
+/** One line of the instruction format. */
+export function instructionJsonlLine(value: JsonObject, at: LineContext): SourceItem[] {
+  const fields = readInstructionFields(value);
+  if (!fields.ok) {
+    at.problem(fields.problem);
+    return [];
+  }
+  const question = fields.input.trim() === '' ? fields.instruction : `${fields.instruction}\n\n${fields.input}`;
+  return [
+    {
       kind: 'record',
       record: makeRecord({
         turns: [
@@ -23,11 +28,11 @@ export async function* readInstructionJsonl(_source: SourceOfType<'instruction_j
           { role: 'assistant', content: fields.output },
         ],
         category: fields.category,
-        source: { uri: ctx.file.display, line },
-        systemPrompt: ctx.systemPrompt,
+        source: { uri: at.uri, line: at.line },
+        systemPrompt: at.systemPrompt,
       }),
-    };
-  }
+    },
+  ];
 }
 
 type InstructionFields =

@@ -1,5 +1,6 @@
 import { readLines } from '../input/read-lines';
-import type { CollectContext } from './types';
+import type { ProblemList } from '../problems';
+import type { CollectContext, JsonLineReader, SourceItem } from './types';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -17,23 +18,37 @@ export async function* readJsonObjects(ctx: CollectContext): AsyncGenerator<Json
   let nonBlank = 0;
   const fatalBefore = ctx.problems.fatal;
   for await (const { line, text } of readLines(ctx.file, ctx.problems, ctx.hash)) {
-    if (text.trim() === '') continue;
+    const parsed = parseJsonLine(text);
+    if (parsed === null) continue;
     nonBlank += 1;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      ctx.problems.add(ctx.file.display, line, `invalid JSON (${shorten((error as Error).message)})`);
-      continue;
-    }
-    if (!isJsonObject(value)) {
-      ctx.problems.add(ctx.file.display, line, `expected a JSON object, got ${describeJson(value)}`);
-      continue;
-    }
-    yield { line, value };
+    if (typeof parsed === 'string') ctx.problems.add(ctx.file.display, line, parsed);
+    else yield { line, value: parsed };
   }
-  // A file that could not be read at all has its problem already; calling it empty would only repeat it.
-  if (nonBlank === 0 && ctx.problems.fatal === fatalBefore) ctx.problems.add(ctx.file.display, undefined, 'file is empty');
+  if (nonBlank === 0) reportEmptyFile(ctx.file.display, ctx.problems, fatalBefore);
+}
+
+/** The object on a line; null for a blank line, which carries nothing; else the problem with the line. */
+export function parseJsonLine(text: string): JsonObject | string | null {
+  if (text.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `invalid JSON (${shorten((error as Error).message)})`;
+  }
+  return isJsonObject(value) ? value : `expected a JSON object, got ${describeJson(value)}`;
+}
+
+/** For a file without a single non-blank line. A file that could not be read at all has its problem already; calling it empty would only repeat it. */
+export function reportEmptyFile(file: string, problems: ProblemList, fatalBefore: number): void {
+  if (problems.fatal === fatalBefore) problems.add(file, undefined, 'file is empty');
+}
+
+/** Streams what the lines of a JSONL file hold, converting each object with the source type's line reader. */
+export async function* readJsonLines(ctx: CollectContext, reader: JsonLineReader): AsyncGenerator<SourceItem> {
+  for await (const { line, value } of readJsonObjects(ctx)) {
+    yield* reader(value, { uri: ctx.file.display, line, systemPrompt: ctx.systemPrompt, problem: (message) => ctx.problems.add(ctx.file.display, line, message) });
+  }
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {

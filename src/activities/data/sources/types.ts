@@ -18,3 +18,18 @@ export interface CollectContext {
   /** Sees the file's stored bytes as they are read, to prove the file did not change between passes. */
   hash?: Hash;
 }
+
+/** Where one line of a line-based source is, for its records and its problems. */
+export interface LineContext {
+  uri: string;
+  line: number;
+  systemPrompt?: string;
+  /** Reports a problem of this line. */
+  problem(message: string): void;
+}
+
+/**
+ * Converts the object on one line of a JSONL source into what the line holds. One function per source type,
+ * shared by the streaming reader and the worker threads of the data phase, which parse lines in batches.
+ */
+export type JsonLineReader = (value: Record<string, unknown>, at: LineContext) => SourceItem[];
