@@ -19,7 +19,8 @@ describe('tempered CLI', function () {
     // The CLI and the workers it runs with --local-workers read these from the environment it inherits.
     useTestCatalogue({
       'tiny-support-strict': { requirements: { success_metrics: { accuracy: '>= 0.99' } } },
-      'tiny-support-human': { deployment: { approval: { mode: 'human', approvers: ['ana'] } }, monitoring: { enabled: false } },
+      // The approval flow under test; with monitoring off, the readiness checklist would stop the deployment first.
+      'tiny-support-human': { deployment: { approval: { mode: 'human', approvers: ['ana'] } }, monitoring: { enabled: false }, readiness: { enabled: false } },
     });
     approvers = useTestApprovers(['ana', 'mallory']);
   });
