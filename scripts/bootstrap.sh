@@ -32,5 +32,28 @@ if [ ! -f "$py_stamp" ]; then
   touch "$py_stamp"
 fi
 
+# The onnxruntime-genai model builder (the export part onnx_genai) needs transformers 5.x, the trainer's venv 4.57:
+# a second small environment on top of the first. Its packages are installed without dependencies; the rest
+# (torch included) comes from the trainer's venv through a .pth file, which Python reads after the environment's
+# own site-packages, so transformers 5 wins there and nothing is installed twice.
+genai_venv() {
+  local genai="${TEMPERED_GENAI_VENV:-$state/genai-venv}"
+  local stamp="$genai/.tempered-$(hash_of trainer/requirements-genai.txt trainer/requirements.txt trainer/requirements-models.txt)"
+  [ -f "$stamp" ] && return 0
+  echo "bootstrap: creating the model builder's environment in $genai (onnxruntime-genai, transformers 5; once)"
+  # The stamp is written last: an interrupted install is redone from scratch next time.
+  rm -rf "$genai"
+  python3 -m venv --without-pip "$genai"
+  local site main_site
+  site=$("$genai/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  main_site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-compile --target "$site" -r trainer/requirements-genai.txt
+  echo "$(cd "$main_site" && pwd)" >"$site/zz-tempered-venv.pth"
+  "$genai/bin/python" -c 'import onnxruntime_genai.models.builder' \
+    || { echo "bootstrap: the model builder does not import in $genai" >&2; exit 1; }
+  touch "$stamp"
+}
+genai_venv
+
 echo "bootstrap: building TypeScript"
 npx tsc -p tsconfig.json

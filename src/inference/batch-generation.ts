@@ -21,7 +21,7 @@ interface Row {
   job: PreparedRequest;
   sampling: SamplingParams | null;
   generated: number[];
-  /** Left padding of this row in the batch: the attention mask hides it. */
+  /** Padding of this row's prompt in the batch (on the side the graph takes it): the attention mask hides it. */
   padding: number;
   finish: FinishReason | null;
   text: string | null;
@@ -61,8 +61,9 @@ function checkFinished(row: Row, ctx: BatchContext): void {
 }
 
 /**
- * Generates for several requests at once: prompts left-padded to one length, one forward pass per step for
- * all unfinished rows, finished rows dropped from the batch (and its cache) as they end.
+ * Generates for several requests at once: prompts padded to one length (on the left, or on the right for graphs
+ * without position_ids: DecoderGraph.padding), one forward pass per step for all unfinished rows, finished rows
+ * dropped from the batch (and its cache) as they end.
  */
 export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext): Promise<GenerationResult[]> {
   const startedAt = performance.now();
@@ -73,19 +74,27 @@ export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext):
   let logits = new Float32Array(rows.length * promptLength * ctx.graph.vocabSize);
 
   let active = rows;
+  const right = ctx.graph.padding === 'right';
   for (const row of rows) row.padding = promptLength - row.job.promptIds.length;
-  let stepIds = rows.flatMap((row) => [...Array<number>(row.padding).fill(ctx.padTokenId), ...row.job.promptIds]);
+  let stepIds = rows.flatMap((row) => {
+    const pads = Array<number>(row.padding).fill(ctx.padTokenId);
+    return right ? [...row.job.promptIds, ...pads] : [...pads, ...row.job.promptIds];
+  });
   let firstTokenAt = 0;
 
   while (active.length > 0) {
     const batch = active.length;
     const added = stepIds.length / batch;
+    const prefill = cache.length === 0;
     const total = cache.length + added;
     const feedsAndFetches = cache.step(added);
+    // Left: the padding is the row's first positions. Right: the row's real tokens (prompt, then each new one,
+    // which the graph stores right after them) are its first total - padding positions.
+    const attended = (row: Row, i: number) => (right ? i < total - row.padding : i >= row.padding);
     const feeds: Record<string, Tensor> = {
       ...feedsAndFetches.feeds,
       input_ids: int64(stepIds, [batch, added]),
-      attention_mask: int64(active.flatMap((row) => Array.from({ length: total }, (_, i) => (i < row.padding ? 0 : 1))), [batch, total]),
+      attention_mask: int64(active.flatMap((row) => Array.from({ length: total }, (_, i) => (attended(row, i) ? 1 : 0))), [batch, total]),
     };
     if (ctx.graph.hasPositionIds) {
       // As transformers numbers them: real tokens from 0, padded positions 1 (they are masked anyway).
@@ -100,7 +109,9 @@ export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext):
     if (firstTokenAt === 0) firstTokenAt = performance.now();
 
     active.forEach((row, b) => {
-      const offset = (b * added + added - 1) * ctx.graph.vocabSize;
+      // A right-padded prompt's next token comes from its last real position, not the batch's last one.
+      const position = right && prefill ? added - 1 - row.padding : added - 1;
+      const offset = (b * added + position) * ctx.graph.vocabSize;
       const last = logits.subarray(offset, offset + ctx.graph.vocabSize);
       row.generated.push(row.sampling ? sampleToken(last, row.sampling) : argmax(last));
       checkFinished(row, ctx);

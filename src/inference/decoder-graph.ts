@@ -4,6 +4,13 @@ import type { InferenceSession } from 'onnxruntime-node';
 export interface DecoderGraph {
   /** Optimum's graphs take position_ids; onnxruntime-genai's builder graphs derive positions from the mask. */
   hasPositionIds: boolean;
+  /**
+   * Where a batch pads its shorter prompts. With position_ids, on the left (the mask hides the padding). Without
+   * them (the builder's GroupQueryAttention), on the right: the graph numbers a row's tokens 0..n-1 from the
+   * start and counts its real tokens as the mask's sum, writing each new token's keys and values right after
+   * them, so every row's real tokens must come first.
+   */
+  padding: 'left' | 'right';
   /** Each cache input (past_key_values.<i>.key|value) with the output that returns it one step longer. */
   cache: { past: string; present: string }[];
   kvHeads: number;
@@ -19,9 +26,13 @@ function tensorMeta(list: readonly InferenceSession.ValueMetadata[], name: strin
   return meta && meta.isTensor ? meta : undefined;
 }
 
-/** Describes the graph, or says what about it this runtime cannot drive. */
-export function describeDecoderGraph(session: InferenceSession, modelPath: string): DecoderGraph {
-  const problem = (what: string) => new Error(`${modelPath}: ${what}; expected a decoder exported with its KV cache (optimum text-generation-with-past)`);
+/**
+ * Describes the graph, or says what about it this runtime cannot drive. `configHeadDim` (from config.json) stands
+ * in for a cache whose last dimension the graph leaves unnamed, as the genai builder's do.
+ */
+export function describeDecoderGraph(session: InferenceSession, modelPath: string, configHeadDim: number | null = null): DecoderGraph {
+  const problem = (what: string) =>
+    new Error(`${modelPath}: ${what}; expected a decoder exported with its KV cache (optimum text-generation-with-past, or onnxruntime-genai's model builder)`);
   const inputs = new Set(session.inputNames);
   for (const name of REQUIRED_INPUTS) if (!inputs.has(name)) throw problem(`no input ${name}`);
   const cache = session.inputNames
@@ -36,7 +47,8 @@ export function describeDecoderGraph(session: InferenceSession, modelPath: strin
   const past = tensorMeta(session.inputMetadata, cache[0]!.past);
   const logits = tensorMeta(session.outputMetadata, 'logits');
   // [batch, kv_heads, past_length, head_dim] and [batch, length, vocab]: the fixed sizes must be numbers.
-  const [, kvHeads, , headDim] = past?.shape ?? [];
+  const [, kvHeads, , graphHeadDim] = past?.shape ?? [];
+  const headDim = typeof graphHeadDim === 'number' ? graphHeadDim : (configHeadDim ?? graphHeadDim);
   const vocabSize = logits?.shape[2];
   if (typeof kvHeads !== 'number' || typeof headDim !== 'number' || typeof vocabSize !== 'number') {
     throw problem(`cache or logits shape without fixed sizes (${cache[0]!.past}: [${past?.shape.join(', ')}], logits: [${logits?.shape.join(', ')}])`);
@@ -44,5 +56,6 @@ export function describeDecoderGraph(session: InferenceSession, modelPath: strin
   for (const meta of [past, logits]) {
     if (meta?.type !== 'float32') throw problem(`${meta?.name} is ${meta?.type}; this runtime drives float32 caches and logits`);
   }
-  return { hasPositionIds: inputs.has('position_ids'), cache, kvHeads, headDim, vocabSize };
+  const hasPositionIds = inputs.has('position_ids');
+  return { hasPositionIds, padding: hasPositionIds ? 'left' : 'right', cache, kvHeads, headDim, vocabSize };
 }

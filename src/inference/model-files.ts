@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A model folder as the trainer's `export` command writes it (onnx/ or onnx-quantized/). */
+/** A model folder as the trainer's `export` command writes it (onnx/, onnx-quantized/ or onnx-genai/). */
 export interface ModelFiles {
   dir: string;
   modelPath: string;
@@ -11,6 +11,11 @@ export interface ModelFiles {
   eosTokenIds: number[];
   /** config.json's max_position_embeddings, when present. */
   maxPositions: number | null;
+  /**
+   * config.json's head_dim (else hidden_size / num_attention_heads), when present: the genai builder's graphs
+   * leave the cache's last dimension unnamed in their metadata.
+   */
+  headDim: number | null;
 }
 
 export interface TokenizerConfig {
@@ -59,5 +64,11 @@ export function readModelFiles(dir: string): ModelFiles {
     throw new ModelFolderError(`${path.join(dir, 'generation_config.json')}: no eos_token_id here or in config.json; generation would never stop`);
   }
   const maxPositions = typeof config?.max_position_embeddings === 'number' ? config.max_position_embeddings : null;
-  return { dir, modelPath, tokenizer, tokenizerConfig, eosTokenIds, maxPositions };
+  return { dir, modelPath, tokenizer, tokenizerConfig, eosTokenIds, maxPositions, headDim: headDimOf(config) };
+}
+
+function headDimOf(config: Record<string, unknown> | null): number | null {
+  const { head_dim: headDim, hidden_size: hidden, num_attention_heads: heads } = config ?? {};
+  if (typeof headDim === 'number') return headDim;
+  return typeof hidden === 'number' && typeof heads === 'number' && heads > 0 && hidden % heads === 0 ? hidden / heads : null;
 }

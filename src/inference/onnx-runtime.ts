@@ -26,7 +26,7 @@ function validate(request: GenerationRequest, index: number): void {
 }
 
 /**
- * A model folder exported by the trainer (onnx/ or onnx-quantized/) run with onnxruntime-node on the CPU.
+ * A model folder exported by the trainer (onnx/, onnx-quantized/ or onnx-genai/) run with onnxruntime-node on the CPU.
  * Concurrent generate calls are decoded together in padded batches of up to `maxBatch` requests.
  */
 export class OnnxModelRuntime implements ModelRuntime {
@@ -47,7 +47,7 @@ export class OnnxModelRuntime implements ModelRuntime {
     const tokenizer = new ChatTokenizer(files);
     const session = await InferenceSession.create(files.modelPath, cpuSessionOptions(options));
     try {
-      const graph = describeDecoderGraph(session, files.modelPath);
+      const graph = describeDecoderGraph(session, files.modelPath, files.headDim);
       const ctx = { session, graph, tokenizer, eosTokenIds: new Set(files.eosTokenIds), padTokenId: tokenizer.padTokenId() };
       return new OnnxModelRuntime(modelDir, session, ctx, files.maxPositions, options.maxBatch ?? 8);
     } catch (err) {

@@ -2,6 +2,7 @@
  * The shapes that cross the workflow boundary: workflow inputs, phase results, status.
  * Everything here travels in Temporal history, so it holds references and small numbers, never data.
  */
+import type { EvaluationRuntime } from './runtimes';
 import type { ArtifactRef } from '../artifacts/store';
 import type { PipelineSpec } from '../spec/schema';
 import type { TrialParams } from './sweep';
@@ -137,7 +138,7 @@ export interface EvaluationResult {
   /** Absent from results recorded before retrieval arms: those are `model` without retrieval. */
   arm?: EvaluationArm;
   /** What generated the answers (evaluation.runtime); absent from results recorded before the ONNX runtime: pytorch. */
-  runtime?: 'onnx' | 'onnx-quantized' | 'pytorch';
+  runtime?: EvaluationRuntime;
   samples: number;
   metrics: {
     /** Share of answers whose token F1 reaches the spec's bar. */
@@ -231,6 +232,11 @@ export interface ExportResult {
   onnx: ArtifactRef | null;
   /** The same graph with 4-bit MatMulNBits weights, for CPU inference. */
   onnxQuantized: ArtifactRef | null;
+  /**
+   * The model builder's int4 graph (GroupQueryAttention + MatMulNBits; model.onnx with model.onnx.data, no
+   * position_ids), with the tokenizer files; absent from results recorded before it, null when not asked for.
+   */
+  onnxGenai?: ArtifactRef | null;
   /** JSON (kind tempered.export-lineage/v1): base model, spec, dataset hashes, code and trainer versions, the parts. */
   lineage: ArtifactRef;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataSchema, fraction } from './data-schema';
+import { EVALUATION_RUNTIMES, ONNX_RUNTIMES } from '../pipeline/runtimes';
 import { readinessSchema } from './readiness-schema';
 import { sweepSchema } from './sweep-schema';
 
@@ -170,6 +171,11 @@ export const exportSchema = z
     onnx: z.boolean().default(true),
     /** The ONNX graph with 4-bit weights (MatMulNBits), several times smaller and faster on a CPU. */
     onnx_quantized: z.boolean().default(true),
+    /**
+     * The int4 graph of onnxruntime-genai's model builder (GroupQueryAttention + MatMulNBits), the fastest on a CPU;
+     * built in an environment of its own (.tempered/genai-venv, made by scripts/bootstrap.sh), so off unless asked.
+     */
+    onnx_genai: z.boolean().default(false),
   })
   .prefault({});
 
@@ -177,10 +183,11 @@ const evaluationSchema = z
   .strictObject({
     /**
      * What generates and scores the answers: `onnx`, the exported graph on onnxruntime-node (what serving loads);
-     * `onnx-quantized`, its 4-bit variant; `pytorch`, the trainer's transformers model (for a model the exporter
-     * cannot handle). Both ONNX runtimes evaluate the base model on its own export, made once per base model.
+     * `onnx-quantized`, its 4-bit variant; `onnx-genai`, the model builder's int4 graph; `pytorch`, the trainer's
+     * transformers model (for a model the exporter cannot handle). The ONNX runtimes evaluate the base model on its
+     * own export of the same kind, made once per base model.
      */
-    runtime: z.enum(['onnx', 'onnx-quantized', 'pytorch']).default('onnx'),
+    runtime: z.enum(EVALUATION_RUNTIMES).default('onnx'),
     /** Cap on test examples generated per model; generation dominates evaluation time on a CPU. */
     max_samples: z.int().positive().optional(),
     max_new_tokens: z.int().positive().default(64),
@@ -332,12 +339,13 @@ export const pipelineSpecSchema = z.strictObject({
   if (metrics.format_validity && !spec.evaluation.format) {
     ctx.addIssue({ code: 'custom', path: ['requirements', 'success_metrics', 'format_validity'], message: 'needs evaluation.format: the format the answers must have' });
   }
-  const needs = ({ onnx: 'onnx', 'onnx-quantized': 'onnx_quantized', pytorch: null } as const)[spec.evaluation.runtime];
+  const { runtime } = spec.evaluation;
+  const needs = runtime === 'pytorch' ? null : ONNX_RUNTIMES[runtime].part;
   if (needs && !spec.export[needs]) {
     ctx.addIssue({
       code: 'custom',
       path: ['export', needs],
-      message: `evaluation.runtime ${spec.evaluation.runtime} evaluates the ${needs} export: leave it on, or set evaluation.runtime to pytorch`,
+      message: `evaluation.runtime ${runtime} evaluates the ${needs} export: turn it on, or set evaluation.runtime to pytorch`,
     });
   }
 });

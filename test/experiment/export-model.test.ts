@@ -130,6 +130,17 @@ describe('exporting a trained model', function () {
       assert.equal(unknown.type, 'InvalidTrainerConfig');
       assert.equal(unknown.nonRetryable, true);
       assert.match(unknown.message, /parts\[1\]: unknown part 'gguf'/);
+      // onnx_genai runs the model builder in an environment of its own; without it the config names what to run.
+      const genaiPython = process.env.TEMPERED_GENAI_PYTHON;
+      process.env.TEMPERED_GENAI_PYTHON = path.join(workDir, 'no-genai-venv', 'bin', 'python');
+      try {
+        const noBuilder = await failureOf(runTrainer({ command: 'export', workDir, config: exportConfig(workDir, { parts: ['onnx_genai'] }) }));
+        assert.equal(noBuilder.type, 'InvalidTrainerConfig');
+        assert.match(noBuilder.message, /onnx_genai .*no-genai-venv.*does not exist; run `bash scripts\/bootstrap\.sh`/);
+      } finally {
+        if (genaiPython === undefined) delete process.env.TEMPERED_GENAI_PYTHON;
+        else process.env.TEMPERED_GENAI_PYTHON = genaiPython;
+      }
       const missing = await failureOf(runTrainer({ command: 'export', workDir, config: exportConfig(workDir, { model_dir: path.join(workDir, 'nowhere') }) }));
       assert.equal(missing.type, 'InvalidTrainerConfig');
       assert.match(missing.message, /model_dir: directory not found/);
@@ -192,7 +203,7 @@ describe('exporting a trained model', function () {
     });
 
     it('exports only the parts the spec asks for', async () => {
-      const only = { ...input, spec: { ...spec, export: { merged: false, onnx: true, onnx_quantized: false } } };
+      const only = { ...input, spec: { ...spec, export: { merged: false, onnx: true, onnx_quantized: false, onnx_genai: false } } };
       const result: ExportResult = await new MockActivityEnvironment().run(exportModel, only);
       assert.equal(result.merged, null);
       assert.equal(result.onnxQuantized, null);

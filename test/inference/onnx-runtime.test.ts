@@ -34,7 +34,7 @@ describe('the ONNX model runtime on the tiny model', function () {
 
   before(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tempered-inference-'));
-    exportDir = await exportTinyModel(workDir);
+    exportDir = await exportTinyModel(workDir, { genai: true });
     reference = torchGreedy(path.join(exportDir, 'merged'), conversations, MAX_NEW_TOKENS, workDir);
     runtime = await OnnxModelRuntime.load(path.join(exportDir, 'onnx'), { threads: 2 });
     greedy = [];
@@ -163,6 +163,52 @@ describe('the ONNX model runtime on the tiny model', function () {
       } finally {
         await quantized.close();
       }
+    });
+  });
+
+  describe('the genai builder variant (onnx-genai/: GroupQueryAttention, int4 MatMulNBits, no position_ids)', () => {
+    let genai: OnnxModelRuntime;
+    let single: GenerationResult[];
+
+    before(async () => {
+      genai = await OnnxModelRuntime.load(path.join(exportDir, 'onnx-genai'), { threads: 2 });
+      single = [];
+      for (const messages of conversations) single.push((await genai.generate([chat(messages)]))[0]!);
+    });
+    after(async () => {
+      await genai?.close();
+    });
+
+    it('holds the graph, its weights and the runtime files, and nothing else the runtime would not read', () => {
+      const files = fs.readdirSync(path.join(exportDir, 'onnx-genai')).sort();
+      for (const file of ['model.onnx', 'model.onnx.data', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'config.json']) {
+        assert.ok(files.includes(file), `${file} in ${files.join(', ')}`);
+      }
+      assert.ok(!files.includes('chat_template.jinja'), 'the chat template lives in tokenizer_config.json only');
+    });
+
+    it('renders the same prompts and generates answers; the share equal to fp32 is measured', () => {
+      const { vocab_size: vocabSize } = JSON.parse(fs.readFileSync(path.join(exportDir, 'onnx-genai', 'config.json'), 'utf8')) as { vocab_size: number };
+      const unchanged = single.filter((r, i) => r.tokenIds.join(',') === greedy[i]!.tokenIds.join(',')).length;
+      console.log(`      genai int4 vs fp32: ${unchanged}/${single.length} greedy answers unchanged (${((unchanged / single.length) * 100).toFixed(0)}%)`);
+      single.forEach((r, i) => {
+        assert.equal(r.promptTokens, reference[i]!.prompt_ids.length, `conversation ${i}`);
+        assert.ok(r.tokenIds.length > 0 && r.tokenIds.length <= MAX_NEW_TOKENS && ['eos', 'length'].includes(r.finishReason), JSON.stringify(r));
+        assert.ok(r.tokenIds.every((id) => Number.isInteger(id) && id >= 0 && id < vocabSize), `token ids within the vocabulary: ${r.tokenIds.join(',')}`);
+      });
+    });
+
+    it('gives each request the same tokens in a padded batch, early finishers dropped, as alone (right padding)', async () => {
+      const budgets = [5, MAX_NEW_TOKENS, 12, 1];
+      const batched = await genai.generate(conversations.map((messages, i) => chat(messages, { maxNewTokens: budgets[i] })));
+      batched.forEach((result, i) => assert.deepEqual(result.tokenIds, single[i]!.tokenIds.slice(0, budgets[i]), `conversation ${i}`));
+    });
+
+    it('computes an answer loss close to the fp32 graph\'s', async () => {
+      const answered: ChatMessage[][] = [[...conversations[0]!, { role: 'assistant', content: 'Open settings, choose Security and follow the reset link.' }]];
+      const [int4, fp32] = [await genai.answerLoss(answered, 512), await runtime.answerLoss(answered, 512)];
+      assert.equal(int4.tokens, fp32.tokens);
+      assert.ok(Math.abs(int4.loss - fp32.loss) < 0.25 * fp32.loss, `int4 ${int4.loss} vs fp32 ${fp32.loss}`);
     });
   });
 

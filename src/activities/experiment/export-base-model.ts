@@ -5,6 +5,7 @@ import { openArtifactStore } from '../../artifacts/store';
 import type { ArtifactRef } from '../../artifacts/artifact-store';
 import { canonicalJson } from '../../canonical-json';
 import { trainerDir } from '../../config/paths';
+import { ONNX_RUNTIMES, type OnnxRuntimeName } from '../../pipeline/runtimes';
 import type { PipelineSpec } from '../../pipeline/types';
 import { baseModelConfig } from '../trainer/model-source';
 import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
@@ -12,15 +13,15 @@ import { activityWorkDir } from '../trainer/work-dir';
 import { runExport, type ExportProgress, type TrainerPart } from './export-model';
 
 export interface BaseModelExport {
-  /** The ONNX folder evaluation loads for the base model (fp32 or 4-bit, as `evaluation.runtime` asks). */
+  /** The ONNX folder evaluation loads for the base model (the kind of graph `evaluation.runtime` names). */
   graph: ArtifactRef;
-  runtime: 'onnx' | 'onnx-quantized';
+  runtime: OnnxRuntimeName;
   /** Whether an earlier export of the same base model was reused. */
   cached: boolean;
 }
 
 /** Trainer files whose change changes what an export of the same base model contains. */
-const EXPORT_CODE = ['requirements.txt', 'requirements-models.txt', 'tempered_trainer/export.py', 'tempered_trainer/models.py', 'tempered_trainer/tiny.py'];
+const EXPORT_CODE = ['requirements.txt', 'requirements-models.txt', 'requirements-genai.txt', 'tempered_trainer/export.py', 'tempered_trainer/models.py', 'tempered_trainer/tiny.py'];
 
 /**
  * The base model as an ONNX graph, so the baseline is measured on the same runtime as the fine-tuned model.
@@ -29,8 +30,8 @@ const EXPORT_CODE = ['requirements.txt', 'requirements-models.txt', 'tempered_tr
  * times), the seed of a tiny model, the graph asked for, and the trainer's pinned packages and export code.
  */
 export async function exportBaseModel({ spec }: { spec: PipelineSpec }): Promise<BaseModelExport> {
-  const runtime = spec.evaluation.runtime === 'onnx-quantized' ? 'onnx-quantized' : 'onnx';
-  const part: TrainerPart = runtime === 'onnx' ? 'onnx' : 'onnx_quantized';
+  const runtime = spec.evaluation.runtime === 'pytorch' ? 'onnx' : spec.evaluation.runtime;
+  const part: TrainerPart = ONNX_RUNTIMES[runtime].part;
   const model = baseModelConfig(spec);
   const key = crypto
     .createHash('sha256')

@@ -29,6 +29,7 @@ const PARTS = [
   { key: 'merged', trainer: 'merged', folder: 'merged' },
   { key: 'onnx', trainer: 'onnx', folder: 'onnx' },
   { key: 'onnxQuantized', trainer: 'onnx_quantized', folder: 'onnx-quantized' },
+  { key: 'onnxGenai', trainer: 'onnx_genai', folder: 'onnx-genai' },
 ] as const;
 
 /** Greedy tokens each exported graph must generate before it is published. */
@@ -56,7 +57,13 @@ export interface ExportLineage {
   code: { package: string; version: string; commit: string | null };
   /** torch, transformers, peft, optimum, optimum-onnx, onnx, onnxruntime, as the trainer found them. */
   trainerPackages: Record<string, string | null> | null;
-  parts: { adapter: ArtifactRef | null; merged: PartRecord; onnx: PartRecord; onnxQuantized: (PartRecord & { quantization?: unknown }) | null };
+  parts: {
+    adapter: ArtifactRef | null;
+    merged: PartRecord;
+    onnx: PartRecord;
+    onnxQuantized: (PartRecord & { quantization?: unknown }) | null;
+    onnxGenai: (PartRecord & { builder?: unknown }) | null;
+  };
   /** The trainer's own checks: logit differences, and the greedy tokens of each graph. */
   checks: unknown;
   timingsS: Record<string, number> | null;
@@ -95,7 +102,7 @@ export async function exportModel({ spec, specHash, data, training }: ExportInpu
       const { done, written } = await runExport(spec, { workDir, modelDir, method: spec.training.method, parts: parts.map((p) => p.trainer), progress });
 
       progress.phase = 'uploading';
-      const refs: Omit<ExportResult, 'lineage' | 'adapter'> = { merged: null, onnx: null, onnxQuantized: null };
+      const refs: Omit<ExportResult, 'lineage' | 'adapter'> = { merged: null, onnx: null, onnxQuantized: null, onnxGenai: null };
       for (const part of parts) refs[part.key] = await store.putDirectory(written[part.trainer]!.path);
       const adapter = spec.training.method === 'full' ? null : training.model;
       const lineage = await store.putJson(lineageDocument({ spec, specHash, data, training }, modelDir, done, { adapter, ...refs }, written));
@@ -185,6 +192,7 @@ function lineageDocument(
       merged: refs.merged && { ref: refs.merged, bytes: written.merged?.bytes ?? null },
       onnx: refs.onnx && { ref: refs.onnx, bytes: written.onnx?.bytes ?? null },
       onnxQuantized: refs.onnxQuantized && { ref: refs.onnxQuantized, bytes: written.onnx_quantized?.bytes ?? null, quantization: done?.quantization },
+      onnxGenai: refs.onnxGenai ? { ref: refs.onnxGenai, bytes: written.onnx_genai?.bytes ?? null, builder: done?.genai_builder } : null,
     },
     checks: done?.checks ?? null,
     timingsS: (done?.timings_s as ExportLineage['timingsS']) ?? null,

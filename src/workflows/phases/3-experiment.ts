@@ -1,5 +1,6 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { ArtifactRef, EvaluationResult, ExportResult, PhaseStatus, PreparedData, ResolvedPipeline, SweepResult, TrainingResult } from '../../pipeline/types';
+import { ONNX_RUNTIMES } from '../../pipeline/runtimes';
 import { describeTrial } from '../../pipeline/sweep';
 import { cpuActivities, gpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
@@ -75,13 +76,13 @@ export async function experimentPhase(tracker: PipelineTracker, pipeline: Resolv
     // Runs started before exports existed go on without them (their specs have no export section).
     const { spec } = trainedPipeline(pipeline, sweep);
     let exports: ExportResult | null = null;
-    if (patched('model-export') && (spec.export.merged || spec.export.onnx || spec.export.onnx_quantized)) {
+    if (patched('model-export') && (spec.export.merged || spec.export.onnx || spec.export.onnx_quantized || spec.export.onnx_genai)) {
       exports = await exportModel({ spec, specHash: pipeline.specHash, data: { train: data.train, validation: data.validation, test: data.test }, training });
-      summary.exported = [exports.merged && 'merged', exports.onnx && 'onnx', exports.onnxQuantized && 'onnx-quantized'].filter(Boolean).join(', ');
+      summary.exported = [exports.merged && 'merged', exports.onnx && 'onnx', exports.onnxQuantized && 'onnx-quantized', exports.onnxGenai && 'onnx-genai'].filter(Boolean).join(', ');
     }
     let graphs: EvaluationGraphs | null = null;
     if (baseGraph) {
-      const fineTuned = runtime === 'onnx-quantized' ? exports?.onnxQuantized : exports?.onnx;
+      const fineTuned = runtime === 'pytorch' ? null : exports?.[ONNX_RUNTIMES[runtime].key];
       // The spec refuses an ONNX runtime without its export, so this is a broken invariant, not bad input.
       if (!fineTuned) throw ApplicationFailure.nonRetryable(`evaluation.runtime ${runtime}: the export has no ${runtime} graph`, 'InvalidPipelineSpec');
       graphs = { base: baseGraph, fineTuned };

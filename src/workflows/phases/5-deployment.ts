@@ -102,7 +102,7 @@ export async function deploymentPhase(
   return tracker.phase('deployment', async (summary) => {
     // Runs started before the readiness checks go on without them.
     let readiness = null;
-    const model = graphs?.fineTuned ?? exports?.onnx ?? exports?.onnxQuantized;
+    const model = graphs?.fineTuned ?? exports?.onnx ?? exports?.onnxQuantized ?? exports?.onnxGenai;
     if (patched('readiness-checks') && spec.readiness.enabled) {
       if (model) readiness = await checkReadiness({ spec, model, test: data.test });
       else summary.readiness = 'skipped: no ONNX export to run the checks on';
