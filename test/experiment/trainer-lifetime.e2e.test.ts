@@ -60,8 +60,9 @@ describe('the trainer dies with its gpu worker', function () {
     });
     let trainerPid: number | undefined;
     try {
-      trainerPid = await waitFor(() => trainersStartedBy(workerPid)[0], 240_000, `a trainer started by the gpu worker (pid ${workerPid})`);
-      await waitFor(async () => (await heartbeatedStep(handle)) > 0, 60_000, 'the fine-tune activity to heartbeat a training step');
+      // Training first, then its trainer: the gpu worker runs the trainer for the base model's export before it.
+      await waitFor(async () => (await heartbeatedStep(handle)) > 0, 240_000, 'the fine-tune activity to heartbeat a training step');
+      trainerPid = await waitFor(() => trainersStartedBy(workerPid)[0], 10_000, `the training trainer started by the gpu worker (pid ${workerPid})`);
       assert.ok(isRunning(trainerPid), 'the trainer is still training when the worker dies');
 
       gpuWorker.kill('SIGKILL');

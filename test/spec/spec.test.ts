@@ -81,7 +81,7 @@ describe('pipeline spec', () => {
       problemsOf(() => parseSpecText(text, 'bad.yaml')).map((p) => p.replace(/^\d+:\d+ /, '')),
       [
         'requirements.success_metrics.format_validity: needs evaluation.format: the format the answers must have',
-        'export.onnx: evaluation.runtime onnx evaluates the onnx export: leave it on, or set evaluation.runtime to pytorch',
+        'export.onnx: evaluation.runtime onnx evaluates the onnx export: turn it on, or set evaluation.runtime to pytorch',
       ],
     );
   });
