@@ -51,10 +51,9 @@ export class NearDuplicateIndex {
   private readonly threshold: number;
   private readonly bands: number;
   private readonly rows: number;
-  private readonly minHash: OnePermutationMinHash;
+  private readonly sketcher: NearDuplicateSketcher;
   private readonly signatures: SignatureStore;
   private readonly tables: BandTable[];
-  private readonly shingles = new ShingleBuffer();
   /** The signature of the text being added or looked up, and its band keys. */
   private readonly query: Signature;
   private readonly queryKeys: Int32Array;
@@ -66,7 +65,7 @@ export class NearDuplicateIndex {
   private verified = new Uint32Array(1024);
   /** Numbers the lookups from 1, for `verified`. */
   private lookups = 0;
-  /** Keeps the loads of `match`'s first pass from being optimised away. */
+  /** Keeps the loads of `lookup`'s first pass from being optimised away. */
   private touched = 0;
 
   constructor(options: NearDuplicateOptions = {}) {
@@ -83,7 +82,7 @@ export class NearDuplicateIndex {
     this.threshold = threshold;
     this.bands = bands;
     this.rows = rows;
-    this.minHash = new OnePermutationMinHash(permutations);
+    this.sketcher = new NearDuplicateSketcher(permutations);
     this.signatures = new SignatureStore(permutations);
     this.query = new Signature(permutations);
     this.queryKeys = new Int32Array(bands);
@@ -98,7 +97,7 @@ export class NearDuplicateIndex {
   /** Approximate bytes held: signatures, buckets and scratch buffers. */
   get bytes(): number {
     const buckets = this.tables.reduce((sum, table) => sum + table.bytes, 0);
-    return this.signatures.bytes + buckets + this.verified.byteLength + this.shingles.hashes.byteLength;
+    return this.signatures.bytes + buckets + this.verified.byteLength + this.sketcher.bytes;
   }
 
   /**
@@ -107,8 +106,8 @@ export class NearDuplicateIndex {
    * "Indexed items" are those LSH can reach: ones sharing a band with `text` (see BUCKET_REPRESENTATIVES).
    */
   add(text: string): number {
-    if (this.size >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
-    return this.match(text, true);
+    this.sketcher.sketch(text, this.query);
+    return this.lookup(true);
   }
 
   /**
@@ -117,7 +116,6 @@ export class NearDuplicateIndex {
    * `emptyBins[maskAt]`.
    */
   addSketch(values: Uint8Array, valuesAt: number, emptyBins: Uint32Array, maskAt: number): number {
-    if (this.size >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
     const { query } = this;
     query.values.set(values.subarray(valuesAt, valuesAt + query.bins));
     query.emptyBins.set(emptyBins.subarray(maskAt, maskAt + query.emptyBins.length));
@@ -126,18 +124,13 @@ export class NearDuplicateIndex {
 
   /** Like add, but only checks: the text is not indexed. */
   find(text: string): number {
-    return this.match(text, false);
-  }
-
-  /** Sketches `text`, looks it up band by band and, if indexing, stores it and files it in its bands. */
-  private match(text: string, indexing: boolean): number {
-    collectShingles(text, this.shingles);
-    this.minHash.sketch(this.shingles, this.query);
-    return this.lookup(indexing);
+    this.sketcher.sketch(text, this.query);
+    return this.lookup(false);
   }
 
   /** Looks the sketched query up band by band and, if indexing, stores it and files it in its bands. */
   private lookup(indexing: boolean): number {
+    if (indexing && this.size >= MAX_ITEMS) throw new RangeError(`NearDuplicateIndex: holds at most ${MAX_ITEMS} texts; split the data`);
     const { signatures, rows, candidates, query, queryKeys, tables } = this;
     const id = signatures.size;
     // First pass: every band's key, and a read of its home slot, so that the cache misses of all bands overlap.
@@ -206,9 +199,15 @@ export class NearDuplicateSketcher {
     this.signature = new Signature(permutations);
   }
 
-  sketch(text: string): Signature {
+  /** Writes the text's signature into `into` (by default its own, overwritten by the next call) and returns it. */
+  sketch(text: string, into: Signature = this.signature): Signature {
     collectShingles(text, this.shingles);
-    this.minHash.sketch(this.shingles, this.signature);
-    return this.signature;
+    this.minHash.sketch(this.shingles, into);
+    return into;
+  }
+
+  /** Bytes of its shingle buffer, which grows to the longest text. */
+  get bytes(): number {
+    return this.shingles.hashes.byteLength;
   }
 }
