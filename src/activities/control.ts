@@ -7,3 +7,4 @@ export { registerModel } from './deployment/registry';
 export { verifyApproval } from './deployment/verify-approval';
 export { checkProductionHealth } from './monitoring/health';
 export { sendAlert } from './monitoring/alert';
+export { readAbTestWindow, concludeAbTest } from './rollout/ab-test';

@@ -47,6 +47,43 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object as the last line')
     .action(async (targets: string[], opts) => exit(await (await import('./commands/data-check')).dataCheckCommand(targets, opts)));
   program
+    .command('serve [pipeline]')
+    .description('answer OpenAI-compatible chat requests with the pipeline\'s production version (both arms during an A/B test), recording feedback')
+    .option('--model-dir <folder>', 'serve an exported ONNX folder instead of a registered pipeline (no feedback log)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8000')
+    .option('--runtime <name>', 'the export to serve: onnx, onnx-quantized or onnx-genai (default: the one the version was evaluated on)')
+    .option('--threads <n>', 'threads per model (default: the machine\'s cores)')
+    .option('--max-batch <n>', 'most requests decoded together (default 8)')
+    .option('--max-tokens <n>', 'with --model-dir: the largest max_tokens a request may ask for', '256')
+    .option('--reload-interval <seconds>', 'how often to read the registry for promotions, rollbacks and A/B tests', '5')
+    .action(async (pipeline, opts) => exit(await (await import('./commands/serve')).serveCommand(pipeline, opts)));
+  const models = program.command('models').description('the model registry: versions, stages, promotion and rollback');
+  models
+    .command('list <pipeline>')
+    .description('every version of a pipeline with its stage, and the running A/B test')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (pipeline, opts) => exit(await (await import('./commands/models')).listModelsCommand(pipeline, opts)));
+  models
+    .command('show <pipeline> <version>')
+    .description('a version\'s stage history, exports and lineage (data, training, evaluation, gate, approval)')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (pipeline, version, opts) => exit(await (await import('./commands/models')).showModelCommand(pipeline, version, opts)));
+  models
+    .command('promote <pipeline> <version>')
+    .description('put a version in production; the one it replaces is archived and a running A/B test ends')
+    .option('--by <name>', 'who decides (default: $USER)')
+    .option('--reason <text>', 'why, kept in the version\'s history')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (pipeline, version, opts) => exit(await (await import('./commands/models')).promoteModelCommand(pipeline, version, opts)));
+  models
+    .command('rollback <pipeline>')
+    .description('return production to the version it had before the current one')
+    .option('--by <name>', 'who decides (default: $USER)')
+    .option('--reason <text>', 'why, kept in the version\'s history')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (pipeline, opts) => exit(await (await import('./commands/models')).rollbackModelCommand(pipeline, opts)));
+  program
     .command('keygen')
     .description('make an approver key pair: the private key for you, a line for the workers\' TEMPERED_APPROVER_KEYS file')
     .requiredOption('--name <name>', 'the approver name the pipeline specs list')

@@ -115,6 +115,9 @@ export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext):
       const last = logits.subarray(offset, offset + ctx.graph.vocabSize);
       row.generated.push(row.sampling ? sampleToken(last, row.sampling) : argmax(last));
       checkFinished(row, ctx);
+      const onText = row.job.request.onText;
+      // The final text (eos dropped, cut at a stop) is the result's; streaming sends only what comes before it.
+      if (onText && !row.finish) onText(ctx.tokenizer.decode(row.generated));
     });
     const keep = active.flatMap((row, b) => (row.finish ? [] : [b]));
     if (keep.length < active.length && keep.length > 0) cache.keepRows(keep);

@@ -25,6 +25,11 @@ export interface GenerationRequest {
   seed?: number;
   /** Generation ends when the decoded text contains one of these; the text is cut before it. */
   stop?: string[];
+  /**
+   * Called after each generated token with the answer's text so far (a streaming server sends the new part). The text
+   * may end in a partial character or the start of a stop sequence that later tokens complete or cut.
+   */
+  onText?: (text: string) => void;
 }
 
 export type FinishReason = 'eos' | 'stop' | 'length';

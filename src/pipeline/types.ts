@@ -2,6 +2,8 @@
  * The shapes that cross the workflow boundary: workflow inputs, phase results, status.
  * Everything here travels in Temporal history, so it holds references and small numbers, never data.
  */
+
+import type { AbAnalysis, ArmTally } from '../rollout/sequential-test';
 import type { EvaluationRuntime } from './runtimes';
 import type { ArtifactRef } from '../artifacts/store';
 import type { PipelineSpec } from '../spec/schema';
@@ -293,10 +295,13 @@ export interface ApprovalRecord {
   signed?: { signedAt: string; signature: string; keyFingerprint: string };
 }
 
+/** candidate: registered, serving nothing; staging: in an A/B test; production: serving; archived: retired. */
+export type ModelStage = 'candidate' | 'staging' | 'production' | 'archived';
+
 export interface ModelVersion {
   name: string;
   version: number;
-  stage: 'candidate' | 'staging' | 'production' | 'archived';
+  stage: ModelStage;
   model: ArtifactRef;
   /** The registry entry itself, with lineage. */
   entry: ArtifactRef;
@@ -353,6 +358,8 @@ export interface PipelineResult {
   gate: GateResult;
   approval: ApprovalRecord | null;
   modelVersion: ModelVersion | null;
+  /** The A/B test of the new version against production, when the spec rolls out by one. */
+  abTestWorkflowId?: string | null;
   monitoringWorkflowId: string | null;
 }
 
@@ -422,4 +429,31 @@ export interface MonitoringState {
   /** Why the last alert could not be delivered, if it could not. */
   lastAlertError?: string;
   retrainings: string[];
+}
+
+/** Input of the A/B test workflow of one candidate version against production. */
+export interface AbTestInput {
+  pipeline: string;
+  control: number;
+  treatment: number;
+  config: PipelineSpec['deployment']['ab_test'];
+  /** Carried across continue-as-new. */
+  state?: AbTestState;
+  /** Looks per run before continuing as new (tests lower it). */
+  looksPerRun?: number;
+}
+
+export type AbTestDecision = 'promote' | 'rollback' | 'inconclusive';
+
+export interface AbTestState {
+  looks: number;
+  /** The feedback log has been read up to here (write time). */
+  checkedUntil: string | null;
+  control: ArmTally;
+  treatment: ArmTally;
+  /** The always-valid p-value: the smallest of all looks so far. */
+  pValue: number;
+  analysis: AbAnalysis | null;
+  /** superseded: an operator promoted or rolled back while the test ran. */
+  outcome: { decision: AbTestDecision | 'superseded'; reason: string; at: string } | null;
 }

@@ -275,12 +275,44 @@ const deploymentSchema = z
         }
       })
       .prefault({}),
+    /**
+     * Roll a new version out by an A/B test against production instead of replacing it at once: users are split by a
+     * stable hash of their id, and a sequential test (mSPRT) on the resolved rate of their feedback decides.
+     */
     ab_test: z
       .strictObject({
         enabled: z.boolean().default(false),
         treatment_share: fraction.default(0.1),
+        /** Feedback events each arm needs before the test may decide (guardrails may end it sooner). */
         min_samples: z.int().positive().default(1000),
+        /** Feedback events per arm after which an undecided test ends inconclusive: production stays, the candidate waits for an operator. */
+        max_samples: z.int().positive().default(20000),
+        /** The test's bound on deciding wrongly for a treatment no better or worse than production, however often it looks. */
         alpha: fraction.default(0.05),
+        /** The difference in resolved rate the test is tuned to find fastest (the mixture's standard deviation). */
+        effect_size: z.number().gt(0).lt(1).default(0.05),
+        /** How often the A/B test workflow reads the feedback log. */
+        check_every: duration.default('1h'),
+        guardrails: z
+          .strictObject({
+            /** Roll back when the treatment's p95 latency is above the control's times this. */
+            max_latency_ratio: z.number().gt(1).default(1.25),
+            /** Roll back when the treatment's error rate is significantly above the control's by more than this. */
+            max_error_rate_increase: fraction.default(0.02),
+          })
+          .prefault({}),
+      })
+      .superRefine((ab, ctx) => {
+        if (ab.max_samples < ab.min_samples) ctx.addIssue({ code: 'custom', path: ['max_samples'], message: `expected at least min_samples (${ab.min_samples})` });
+      })
+      .prefault({}),
+    /** How `tempered serve` answers for the versions of this pipeline. */
+    serving: z
+      .strictObject({
+        /** Prompts and answers go to the feedback log (PII redacted) only when this is true; otherwise only figures. */
+        log_text: z.boolean().default(false),
+        /** The largest max_tokens a request may ask for, and the default when it asks for none. */
+        max_tokens: z.int().positive().max(4096).default(256),
       })
       .prefault({}),
   })

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalDecisionInput, ApprovalRecord, MonitoringState, PipelineStatus } from '../pipeline/types';
+import type { AbTestState, ApprovalDecisionInput, ApprovalRecord, MonitoringState, PipelineStatus } from '../pipeline/types';
 
 /** The pipeline's current phase, progress and headline metrics. */
 export const statusQuery = defineQuery<PipelineStatus>('status');
@@ -12,3 +12,5 @@ export const monitoringStateQuery = defineQuery<MonitoringState>('monitoringStat
 export const pauseMonitoringSignal = defineSignal('pauseMonitoring');
 export const resumeMonitoringSignal = defineSignal('resumeMonitoring');
 export const stopMonitoringSignal = defineSignal('stopMonitoring');
+
+export const abTestStateQuery = defineQuery<AbTestState>('abTestState');

@@ -59,6 +59,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
     gate: deployment.gate,
     approval: deployment.approval,
     modelVersion: deployment.modelVersion,
+    abTestWorkflowId: deployment.abTestWorkflowId,
     monitoringWorkflowId,
   };
 }

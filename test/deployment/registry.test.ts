@@ -5,52 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { readIndex, registerModel, type RegisterInput } from '../../src/activities/deployment/registry';
 import { openArtifactStore, type ArtifactStore } from '../../src/artifacts/store';
-import { loadSpecFile } from '../../src/spec/load';
+import { promoteIn, rollbackIn, updateIndex, type RegistryIndex } from '../../src/registry/model-registry';
+import { approvedRun, withModel } from '../support/registrations';
 import { SEAWEEDFS_CREDENTIALS, SEAWEEDFS_REGION, startSeaweedFs, type SeaweedFs } from '../support/seaweedfs';
-
-/** A registration of the demo pipeline, with every artifact stored in `store`. */
-async function approvedRun(store: ArtifactStore): Promise<RegisterInput> {
-  const ref = (text: string) => store.putBytes(text);
-  const evaluation = {
-    model: 'fine-tuned' as const,
-    samples: 3,
-    metrics: { accuracy: 1, token_f1: 1, response_time: 1, consistency: 1, loss: 1, perplexity: Math.E },
-    predictions: await ref('predictions'),
-    report: await ref('report'),
-  };
-  return {
-    spec: loadSpecFile('customer-support-demo').spec,
-    specHash: 'a'.repeat(64),
-    data: {
-      train: await ref('train'),
-      validation: await ref('validation'),
-      test: await ref('test'),
-      report: await ref('data report'),
-      audit: await ref('audit'),
-      counts: {
-        collected: 3,
-        kept: 3,
-        redacted: 0,
-        train: 1,
-        validation: 1,
-        test: 1,
-        dropped: { low_satisfaction: 0, incomplete: 0, duplicate: 0, near_duplicate: 0, superseded: 0, skipped: 0 },
-      },
-      scores: { completeness: 1, consistency: 1, accuracy: 1, duplicate_rate: 0, distinct_2: 1, category_balance: 1, largest_cluster_share: 0, contamination: 0 },
-      categories: {},
-      cached: false,
-    },
-    training: { model: await ref('adapter v1'), steps: 1, trainLoss: 1, finalLoss: 1, bestEvalLoss: 1, bestStep: 1, earlyStopped: false, resumedFromStep: null, runtimeS: 1 },
-    evaluation,
-    baseline: { ...evaluation, model: 'base' },
-    gate: { passed: true, checks: [], evidence: await ref('evidence') },
-    approval: { decision: 'approved', by: 'ana', mode: 'human', at: '2026-01-01T00:00:00.000Z', evidence: await ref('evidence') },
-  };
-}
-
-async function withModel(input: RegisterInput, store: ArtifactStore, adapter: string): Promise<RegisterInput> {
-  return { ...input, training: { ...input.training, model: await store.putBytes(adapter) } };
-}
 
 /** What must hold whichever store the registry lives in, when registrations race. */
 function describeConcurrentRegistration(openStore: () => ArtifactStore): void {
@@ -77,6 +34,51 @@ function describeConcurrentRegistration(openStore: () => ArtifactStore): void {
     }
     const stages = index.versions.map((v) => `v${v.version} ${v.stage}`).sort();
     assert.deepEqual(stages, ['v1 archived', 'v2 archived', 'v3 archived', 'v4 archived', 'v5 production']);
+  });
+
+  const stages = async () => (await readIndex(store, input.spec.name)).versions.map((v) => `v${v.version} ${v.stage}`);
+  const update = <T>(change: (index: RegistryIndex) => T) => updateIndex(store, input.spec.name, change);
+
+  it('registers a candidate for an A/B test in staging, leaving production serving, and promotion archives the old version', async function () {
+    await registerModel(input, store);
+    const candidate = await registerModel({ ...(await withModel(input, store, 'adapter v2')), rollout: 'ab-test' }, store);
+    assert.deepEqual([candidate.version, candidate.stage], [2, 'staging']);
+    assert.deepEqual(candidate.abTest && [candidate.abTest.control, candidate.abTest.treatment, candidate.abTest.workflowId], [1, 2, 'abtest-customer-support-demo-v2']);
+    assert.deepEqual(await stages(), ['v1 production', 'v2 staging']);
+    assert.equal((await readIndex(store, input.spec.name)).abTest?.treatmentShare, input.spec.deployment.ab_test.treatment_share);
+
+    await update((index) => promoteIn(index, 2, { by: 'ana', reason: 'looks good' }));
+    assert.deepEqual(await stages(), ['v1 archived', 'v2 production']);
+    const index = await readIndex(store, input.spec.name);
+    assert.equal(index.abTest, null, 'promoting the treatment ends its test');
+    assert.deepEqual(index.versions[1]!.history.map((h) => `${h.stage} by ${h.by}`), ['candidate by pipeline', 'staging by pipeline', 'production by ana']);
+  });
+
+  it('rolls back to the previous production version, and again to the one before, until none is left', async function () {
+    for (const adapter of ['adapter v1', 'adapter v2', 'adapter v3']) await registerModel(await withModel(input, store, adapter), store);
+    assert.deepEqual(await stages(), ['v1 archived', 'v2 archived', 'v3 production']);
+    const first = await update((index) => rollbackIn(index, { by: 'ana', reason: 'complaints' }));
+    assert.deepEqual([first.from.version, first.to.version], [3, 2]);
+    assert.deepEqual(await stages(), ['v1 archived', 'v2 production', 'v3 archived']);
+    await update((index) => rollbackIn(index, { by: 'ana', reason: 'still bad' }));
+    assert.deepEqual(await stages(), ['v1 production', 'v2 archived', 'v3 archived']);
+    await assert.rejects(update((index) => rollbackIn(index, { by: 'ana', reason: 'no' })), /v1 is the only version that was ever in production: nothing to roll back to/);
+    const v3 = (await readIndex(store, input.spec.name)).versions[2]!;
+    assert.match(v3.history.at(-1)!.reason, /^rolled back: complaints$/);
+  });
+
+  it('refuses to promote a version that does not exist, naming the ones that do', async function () {
+    await registerModel(input, store);
+    await assert.rejects(update((index) => promoteIn(index, 9, { by: 'ana', reason: 'typo' })), /customer-support-demo has no version 9 \(registered: v1\)/);
+  });
+
+  it('applies a promotion and a rollback that race each other one after the other, never losing either', async function () {
+    for (const adapter of ['adapter v1', 'adapter v2', 'adapter v3']) await registerModel(await withModel(input, store, adapter), store);
+    await Promise.all([update((index) => promoteIn(index, 1, { by: 'bo', reason: 'race' })), update((index) => rollbackIn(index, { by: 'ana', reason: 'race' }))]);
+    const index = await readIndex(store, input.spec.name);
+    const changes = index.versions.flatMap((v) => v.history.filter((h) => h.reason.includes('race') || h.reason.startsWith('restored') || h.reason.startsWith('replaced')));
+    assert.ok(changes.some((h) => h.by === 'bo') && changes.some((h) => h.by === 'ana'), 'both writers changed the index');
+    assert.equal(index.versions.filter((v) => v.stage === 'production').length, 1, 'exactly one version in production');
   });
 
   it('gives concurrent registrations of the same model (a retried activity racing itself) one version', async function () {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { appendFeedback, type FeedbackEvent } from '../../src/activities/monitoring/feedback';
+import { writeFeedbackBatch, type LogEvent } from '../../src/serving/feedback-log';
 import { openArtifactStore } from '../../src/artifacts/store';
 import { taskQueues } from '../../src/config/queues';
 import type { MonitoringInput, MonitoringState } from '../../src/pipeline/types';
@@ -80,13 +80,14 @@ describe('monitoringWorkflow on a real Temporal server', function () {
     assert.equal((await state()).lastReport?.insufficient, true, 'no feedback yet: nothing is judged');
 
     const now = Date.now();
-    const events: FeedbackEvent[] = Array.from({ length: 10 }, (_, i) => ({
-      at: new Date(now - 100 + i).toISOString(),
-      resolved: i < 3, // 30% resolved, far below min_accuracy
-      latency_s: 0.5,
-      error: false,
-    }));
-    await appendFeedback(openArtifactStore(), 'tiny-support', 7, events);
+    const events: LogEvent[] = Array.from({ length: 10 }, (_, i): LogEvent[] => {
+      const at = new Date(now - 100 + i).toISOString();
+      return [
+        { type: 'request', id: `c${i}`, at, latency_s: 0.5, error: false, prompt_tokens: 5, completion_tokens: 5 },
+        { type: 'feedback', id: `c${i}`, at, resolved: i < 3 }, // 30% resolved, far below min_accuracy
+      ];
+    }).flat();
+    await writeFeedbackBatch(openArtifactStore(), { pipeline: 'tiny-support', version: 7, arm: 'production' }, events);
 
     const breached = await waitFor('an alert', state, (s) => s.alerts >= 1 && s.retrainings.length === 1);
     assert.deepEqual(breached.lastReport?.breaches.length, 1);

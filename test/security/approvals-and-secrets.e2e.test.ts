@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { appendFeedback } from '../../src/activities/monitoring/feedback';
+import { writeFeedbackBatch, type LogEvent } from '../../src/serving/feedback-log';
 import { signStatement } from '../../src/approvals/signature';
 import { openArtifactStore } from '../../src/artifacts/store';
 import { taskQueues } from '../../src/config/queues';
@@ -152,8 +152,14 @@ describe('signed approvals and secrets kept out of history', function () {
     // Production goes wrong: the monitoring loop alerts the configured target, whose URL only the workers know.
     const monitor = env.client.workflow.getHandle(result.monitoringWorkflowId!);
     const now = Date.now();
-    const events = Array.from({ length: 10 }, (_, i) => ({ at: new Date(now + i).toISOString(), resolved: i < 2, latency_s: 0.4, error: false }));
-    await appendFeedback(openArtifactStore(), 'tiny-support-human', result.modelVersion!.version, events);
+    const events = Array.from({ length: 10 }, (_, i): LogEvent[] => {
+      const at = new Date(now + i).toISOString();
+      return [
+        { type: 'request', id: `c${i}`, at, latency_s: 0.4, error: false, prompt_tokens: 5, completion_tokens: 5 },
+        { type: 'feedback', id: `c${i}`, at, resolved: i < 2 },
+      ];
+    }).flat();
+    await writeFeedbackBatch(openArtifactStore(), { pipeline: 'tiny-support-human', version: result.modelVersion!.version, arm: 'production' }, events);
     for (let i = 0; i < 120 && alerts.length === 0; i++) await new Promise((r) => setTimeout(r, 250));
     assert.equal(alerts[0]?.url, `/hooks/${webhookToken}`);
     assert.match(alerts[0]!.body.text, /tiny-support-human v1 breached its thresholds: accuracy 0\.200 < 0\.85/);

@@ -1,8 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
 import type {
   ApprovalRecord,
-  ArtifactRef,
   EvaluationResult,
   GateResult,
   ModelVersion,
@@ -11,6 +9,17 @@ import type {
   TrainingResult,
   ExportResult,
 } from '../../pipeline/types';
+import {
+  addVersionIn,
+  nextVersion,
+  productionVersion,
+  promoteIn,
+  readIndex,
+  RegistryContentionError,
+  startAbTestIn,
+  updateIndex,
+  type RunningAbTest,
+} from '../../registry/model-registry';
 import { codeVersion } from './code-version';
 
 export interface RegisterInput {
@@ -26,69 +35,48 @@ export interface RegisterInput {
   approval: ApprovalRecord;
 }
 
-interface RegistryIndex {
-  name: string;
-  versions: { version: number; stage: ModelVersion['stage']; model: ArtifactRef; entry: ArtifactRef; registeredAt: string }[];
-}
+export type Rollout = 'production' | 'ab-test';
 
-/** Each lost race means another registration got in, so this many lets that many register at once. */
-const MAX_ATTEMPTS = 10;
-/** Upper bound of the random wait before the n-th retry is min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2^n). */
-const BASE_BACKOFF_MS = 20;
-const MAX_BACKOFF_MS = 1_000;
-
-/** Registrations of one pipeline kept colliding on its index; a later retry of the activity may get in. */
-export class RegistryContentionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RegistryContentionError';
-  }
+/** A registered version and, when it went to an A/B test, the test it is in. */
+export interface Registration extends ModelVersion {
+  abTest?: RunningAbTest;
 }
 
 /**
- * Adds an approved model to the registry as the production version, with its lineage: data, spec,
- * training, evaluation, gate evidence and approval. Registering the same model twice returns the
- * existing version, so a retried activity never creates a second one. Concurrent registrations
- * each get their own version: the index is replaced only if nobody changed it since it was read,
- * and otherwise read again.
+ * Adds an approved model to the registry with its lineage: data, spec, training, evaluation, gate evidence and
+ * approval. With rollout `production` it is promoted at once (the approval was the decision), archiving the version it
+ * replaces; with `ab-test` it goes to staging, in an A/B test against production, unless there is no production
+ * version yet to test it against. Registering the same model twice returns the existing version, so a retried
+ * activity never creates a second one; concurrent registrations each get their own version.
  */
-export async function registerModel(input: RegisterInput, store: ArtifactStore = openArtifactStore()): Promise<ModelVersion> {
+export async function registerModel(input: RegisterInput & { rollout?: Rollout }, store: ArtifactStore = openArtifactStore()): Promise<Registration> {
   const name = input.spec.name;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { index, indexVersion } = await readIndexVersioned(store, name);
+  const rollout = input.rollout ?? 'production';
+  return updateIndex(store, name, async (index): Promise<Registration> => {
     const existing = index.versions.find((v) => v.model.sha256 === input.training.model.sha256);
-    if (existing) return { name, version: existing.version, stage: existing.stage, model: existing.model, entry: existing.entry };
-
-    const version = Math.max(0, ...index.versions.map((v) => v.version)) + 1;
-    const entry = await store.putJson(entryDocument(input, version));
-    for (const v of index.versions) if (v.stage === 'production') v.stage = 'archived';
-    index.versions.push({ version, stage: 'production', model: input.training.model, entry, registeredAt: new Date().toISOString() });
-    if (await store.writeNamedIf(indexName(name), JSON.stringify(index, null, 2), indexVersion)) {
-      return { name, version, stage: 'production', model: input.training.model, entry };
+    if (existing) {
+      const abTest = index.abTest?.treatment === existing.version ? index.abTest : undefined;
+      return { name, version: existing.version, stage: existing.stage, model: existing.model, entry: existing.entry, ...(abTest ? { abTest } : {}) };
     }
-    // Another registration got in first: its version number is taken, so start over from its index.
-    await delay(Math.random() * Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt));
-  }
-  throw new RegistryContentionError(
-    `Registering model ${input.training.model.sha256} of pipeline ${name}: ${indexName(name)} in ${store.root} ` +
-      `changed under each of ${MAX_ATTEMPTS} attempts, as other registrations of this pipeline got in first; retry later`,
-  );
+    const version = nextVersion(index);
+    const entry = await store.putJson(entryDocument(input, version));
+    const actor = { by: 'pipeline', reason: `approved by ${input.approval.by}` };
+    const added = addVersionIn(index, input.training.model, entry, version, { ...actor, reason: 'registered' });
+    if (rollout === 'ab-test' && productionVersion(index)) {
+      const abTest = startAbTestIn(index, version, input.spec.deployment.ab_test.treatment_share, { by: 'pipeline', reason: 'A/B test against production' });
+      return { name, version, stage: added.stage, model: added.model, entry, abTest };
+    }
+    promoteIn(index, version, actor);
+    return { name, version, stage: added.stage, model: added.model, entry };
+  }).catch((err: unknown) => {
+    if (err instanceof RegistryContentionError) {
+      throw new RegistryContentionError(`Registering model ${input.training.model.sha256} of pipeline ${name}: ${err.message}`);
+    }
+    throw err;
+  });
 }
 
-export async function readIndex(store: ArtifactStore, name: string): Promise<RegistryIndex> {
-  return (await readIndexVersioned(store, name)).index;
-}
-
-/** The index and the version a conditional write must name; version null while there is no index yet. */
-async function readIndexVersioned(store: ArtifactStore, name: string): Promise<{ index: RegistryIndex; indexVersion: string | null }> {
-  const doc = await store.readNamedVersioned(indexName(name));
-  if (!doc) return { index: { name, versions: [] }, indexVersion: null };
-  try {
-    return { index: JSON.parse(doc.data.toString('utf8')) as RegistryIndex, indexVersion: doc.version };
-  } catch (err) {
-    throw new Error(`Registry index ${indexName(name)} in ${store.root} is not valid JSON: ${(err as Error).message}`);
-  }
-}
+export { readIndex, RegistryContentionError };
 
 /** The immutable record of one version; it names its version number, so each attempt builds its own. */
 function entryDocument(input: RegisterInput, version: number): unknown {
@@ -112,6 +100,3 @@ function entryDocument(input: RegisterInput, version: number): unknown {
   };
 }
 
-function indexName(name: string): string {
-  return `registry/${name}/index.json`;
-}

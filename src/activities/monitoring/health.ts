@@ -1,7 +1,7 @@
 import { openArtifactStore } from '../../artifacts/store';
 import type { HealthReport, PipelineSpec } from '../../pipeline/types';
 import { percentile } from '../evaluation/metrics';
-import { readFeedback } from './feedback';
+import { readFeedbackWindow } from '../../serving/feedback-log';
 
 export interface HealthInput {
   pipeline: string;
@@ -13,19 +13,20 @@ export interface HealthInput {
 
 /** Production metrics of one model version over one window, compared with the spec's thresholds. */
 export async function checkProductionHealth(input: HealthInput): Promise<HealthReport> {
-  const events = await readFeedback(openArtifactStore(), input.pipeline, input.modelVersion, input.from, input.to);
+  const { requests, feedback } = await readFeedbackWindow(openArtifactStore(), input.pipeline, input.modelVersion, { from: input.from, to: input.to });
   const t = input.thresholds;
   const window = { from: input.from ?? '', to: input.to };
-  if (events.length < t.min_samples) {
-    return { window, samples: events.length, accuracy: null, responseTimeP95: null, errorRate: null, breaches: [], insufficient: true };
+  if (requests.length < t.min_samples) {
+    return { window, samples: requests.length, accuracy: null, responseTimeP95: null, errorRate: null, breaches: [], insufficient: true };
   }
-  const answered = events.filter((e) => !e.error);
-  const accuracy = answered.length ? answered.filter((e) => e.resolved).length / answered.length : 0;
-  const errorRate = (events.length - answered.length) / events.length;
+  const answered = requests.filter((e) => !e.error);
+  // Accuracy is what users said about answers; a window with too little feedback says nothing about it.
+  const accuracy = feedback.length >= t.min_samples ? feedback.filter((e) => e.resolved).length / feedback.length : null;
+  const errorRate = (requests.length - answered.length) / requests.length;
   const responseTimeP95 = answered.length ? percentile(answered.map((e) => e.latency_s), 0.95) : 0;
   const breaches: string[] = [];
-  if (accuracy < t.min_accuracy) breaches.push(`accuracy ${accuracy.toFixed(3)} < ${t.min_accuracy}`);
+  if (accuracy !== null && accuracy < t.min_accuracy) breaches.push(`accuracy ${accuracy.toFixed(3)} < ${t.min_accuracy}`);
   if (responseTimeP95 > t.max_response_time) breaches.push(`response time p95 ${responseTimeP95.toFixed(2)} s > ${t.max_response_time} s`);
   if (errorRate > t.max_error_rate) breaches.push(`error rate ${errorRate.toFixed(3)} > ${t.max_error_rate}`);
-  return { window, samples: events.length, accuracy, responseTimeP95, errorRate, breaches, insufficient: false };
+  return { window, samples: requests.length, accuracy, responseTimeP95, errorRate, breaches, insufficient: false };
 }

@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type * as control from '../../activities/control';
@@ -19,6 +20,7 @@ import { cpuActivities } from '../activities';
 import { approveDeploymentUpdate, rejectDeploymentUpdate } from '../messages';
 import { workflowNow, type PipelineTracker } from '../status';
 import type { EvaluationGraphs } from './3-experiment';
+import { abTestWorkflow } from '../ab-test';
 
 const { applyGate, registerModel, verifyApproval } = proxyActivities<typeof control>({
   startToCloseTimeout: '2 minutes',
@@ -29,6 +31,8 @@ export interface DeploymentOutcome {
   gate: GateResult;
   approval: ApprovalRecord | null;
   modelVersion: ModelVersion | null;
+  /** The A/B test deciding between the new version and production, when the spec rolls out by one. */
+  abTestWorkflowId: string | null;
 }
 
 /**
@@ -112,13 +116,13 @@ export async function deploymentPhase(
     for (const check of gate.checks) {
       summary[check.metric] = check.mode === 'readiness' ? (check.passed ? 'ok' : 'FAIL') : `${round(check.value)} ${check.op} ${check.threshold}: ${check.passed ? 'ok' : 'FAIL'}`;
     }
-    if (!gate.passed) return { gate, approval: null, modelVersion: null };
+    if (!gate.passed) return { gate, approval: null, modelVersion: null, abTestWorkflowId: null };
 
     const approval = await approve(tracker, inbox, pipeline, gate);
     summary.approval = `${approval.decision} by ${approval.by}`;
-    if (approval.decision !== 'approved') return { gate, approval, modelVersion: null };
+    if (approval.decision !== 'approved') return { gate, approval, modelVersion: null, abTestWorkflowId: null };
 
-    const modelVersion = await registerModel({
+    const { abTest, ...modelVersion } = await registerModel({
       spec,
       specHash: pipeline.specHash,
       data,
@@ -128,9 +132,25 @@ export async function deploymentPhase(
       baseline,
       gate,
       approval,
+      rollout: spec.deployment.ab_test.enabled ? 'ab-test' : 'production',
     });
-    summary.modelVersion = `${modelVersion.name} v${modelVersion.version}`;
-    return { gate, approval, modelVersion };
+    summary.modelVersion = `${modelVersion.name} v${modelVersion.version} (${modelVersion.stage})`;
+    if (!abTest) return { gate, approval, modelVersion, abTestWorkflowId: null };
+
+    summary.abTest = `v${abTest.treatment} against v${abTest.control}, ${abTest.treatmentShare * 100}% of users`;
+    try {
+      // The test outlives this pipeline: it runs until the feedback decides.
+      await startChild(abTestWorkflow, {
+        workflowId: abTest.workflowId,
+        taskQueue: workflowInfo().taskQueue,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ pipeline: spec.name, control: abTest.control, treatment: abTest.treatment, config: spec.deployment.ab_test }],
+      });
+    } catch (err) {
+      // A rerun that reproduced the candidate finds its test running.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { gate, approval, modelVersion, abTestWorkflowId: abTest.workflowId };
   });
 }
 

@@ -1,0 +1,83 @@
+import os from 'node:os';
+import { openArtifactStore } from '../../artifacts/store';
+import { findVersion, productionVersion, promoteIn, readIndex, rollbackIn, updateIndex, type RegistryIndex } from '../../registry/model-registry';
+import { EXIT, printJson } from '../output';
+
+interface Common {
+  json?: boolean;
+}
+
+function whoever(by: string | undefined): string {
+  return by ?? process.env.USER ?? os.userInfo().username;
+}
+
+function versionNumber(value: string): number {
+  const n = Number(value.replace(/^v/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`version ${value}: expected a version number such as 3 or v3`);
+  return n;
+}
+
+async function existingIndex(pipeline: string): Promise<RegistryIndex> {
+  const index = await readIndex(openArtifactStore(), pipeline);
+  if (index.versions.length === 0) throw new Error(`${pipeline} has no registered versions in ${openArtifactStore().root}`);
+  return index;
+}
+
+/** `tempered models list <pipeline>`: every version, its stage and how it got there; the running A/B test. */
+export async function listModelsCommand(pipeline: string, opts: Common): Promise<number> {
+  const index = await existingIndex(pipeline);
+  if (opts.json) {
+    printJson({ pipeline, versions: index.versions.map(({ version, stage, registeredAt, history }) => ({ version, stage, registeredAt, last: history.at(-1) })), abTest: index.abTest });
+    return EXIT.ok;
+  }
+  for (const v of [...index.versions].reverse()) {
+    const last = v.history.at(-1)!;
+    console.log(`v${v.version}  ${v.stage.padEnd(10)}  registered ${v.registeredAt}  ${last.at} by ${last.by}: ${last.reason}`);
+  }
+  if (index.abTest) {
+    const t = index.abTest;
+    console.log(`A/B test: v${t.treatment} against v${t.control}, ${t.treatmentShare * 100}% of users, since ${t.startedAt} (workflow ${t.workflowId})`);
+  }
+  return EXIT.ok;
+}
+
+/** `tempered models show <pipeline> <version>`: the version's stage history and its lineage. */
+export async function showModelCommand(pipeline: string, version: string, opts: Common): Promise<number> {
+  const store = openArtifactStore();
+  const registered = findVersion(await existingIndex(pipeline), versionNumber(version));
+  const entry = await store.getJson<{ exports: unknown; baseModel: unknown; lineage: Record<string, unknown> & { spec: unknown } }>(registered.entry);
+  // The spec is long and `tempered run` printed it; its hash stays in the lineage.
+  const lineage = Object.fromEntries(Object.entries(entry.lineage).filter(([key]) => key !== 'spec'));
+  const shown = { pipeline, version: registered.version, stage: registered.stage, history: registered.history, model: registered.model, baseModel: entry.baseModel, exports: entry.exports, lineage };
+  if (opts.json) printJson(shown);
+  else console.log(JSON.stringify(shown, null, 2));
+  return EXIT.ok;
+}
+
+/** `tempered models promote <pipeline> <version>`: an operator puts a version in production. */
+export async function promoteModelCommand(pipeline: string, version: string, opts: Common & { by?: string; reason?: string }): Promise<number> {
+  const n = versionNumber(version);
+  await existingIndex(pipeline);
+  const by = whoever(opts.by);
+  const promoted = await updateIndex(openArtifactStore(), pipeline, (index) => {
+    const before = productionVersion(index)?.version ?? null;
+    const after = promoteIn(index, n, { by, reason: opts.reason ?? 'promoted by an operator' });
+    return { before, after: after.version };
+  });
+  if (opts.json) printJson({ pipeline, production: promoted.after, replaced: promoted.before });
+  else console.log(promoted.before === promoted.after ? `${pipeline} v${n} is already in production` : `${pipeline} v${n} is in production${promoted.before ? ` (v${promoted.before} archived)` : ''}`);
+  return EXIT.ok;
+}
+
+/** `tempered models rollback <pipeline>`: production returns to the version it had before the current one. */
+export async function rollbackModelCommand(pipeline: string, opts: Common & { by?: string; reason?: string }): Promise<number> {
+  await existingIndex(pipeline);
+  const by = whoever(opts.by);
+  const { from, to } = await updateIndex(openArtifactStore(), pipeline, (index) => {
+    const moved = rollbackIn(index, { by, reason: opts.reason ?? 'rolled back by an operator' });
+    return { from: moved.from.version, to: moved.to.version };
+  });
+  if (opts.json) printJson({ pipeline, production: to, rolledBack: from });
+  else console.log(`${pipeline} rolled back from v${from} to v${to}`);
+  return EXIT.ok;
+}
