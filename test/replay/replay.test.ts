@@ -21,7 +21,7 @@ describe('replay of recorded histories', function () {
         return history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       }),
     );
-    assert.deepEqual([...types].sort(), ['fineTuningPipeline', 'monitoringWorkflow', 'trainingTrial']);
+    assert.deepEqual([...types].sort(), ['abTestWorkflow', 'fineTuningPipeline', 'monitoringWorkflow', 'trainingTrial']);
   });
 
   for (const file of files) {
