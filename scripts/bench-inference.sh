@@ -6,8 +6,16 @@
 # file and PyTorch eager, alternating in rounds (3 by default, 12 prompts). Prints a table and, as the last line,
 # RESULT. About 6 minutes on 2 cores after the one-time setup (node-llama-cpp in a folder of its own, the three ONNX
 # exports; about 3 minutes).
+# --setup-only (first argument): the setup alone, then its paths on three lines `setup:exports=<dir>`,
+# `setup:gguf=<file>` and `setup:comparator=<dir>`; bench:serve (scripts/bench-serve.sh) uses it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+setup_only=0
+if [ "${1:-}" = "--setup-only" ]; then
+  setup_only=1
+  shift
+fi
 
 bash scripts/bootstrap.sh
 
@@ -64,6 +72,11 @@ if [ ! -f "$exports/.complete" ]; then
   touch "$exports/.complete"
 else
   echo "bench:inference: reusing the exports in $exports"
+fi
+
+if [ "$setup_only" = 1 ]; then
+  printf 'setup:exports=%s\nsetup:gguf=%s\nsetup:comparator=%s\n' "$exports" "$gguf" "$comparator"
+  exit 0
 fi
 
 node dist/scripts/bench/inference/bench.js --exports "$exports" --gguf "$gguf" --comparator "$comparator" \
