@@ -4,7 +4,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { readIndex } from '../../src/activities/deployment/registry';
+import { readIndex, registerModel } from '../../src/activities/deployment/registry';
 import { openArtifactStore, type ArtifactRef } from '../../src/artifacts/store';
 import { taskQueues } from '../../src/config/queues';
 import { PipelineName, PipelinePhase } from '../../src/pipeline/search-attributes';
@@ -14,6 +14,7 @@ import { fineTuningPipeline, monitoringWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/messages';
 import { tinySpecFile, useTestCatalogue } from '../support/catalogue';
 import { innermost } from '../support/failures';
+import { approvedRun } from '../support/registrations';
 import { fixtures, maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, workflowBundle, type RunningWorkers } from '../support/temporal';
 
 describe('fineTuningPipeline on a real Temporal server', function () {
@@ -30,6 +31,8 @@ describe('fineTuningPipeline on a real Temporal server', function () {
       'tiny-support-arms': {
         evaluation: { runtime: 'onnx-genai', retrieval: { arms: true, k: 2 }, out_of_domain: { path: path.join(fixtures, 'forgetting', 'general-held-out.jsonl'), max_samples: 5, max_relative_drop: 1 } },
         export: { merged: false, onnx: false, onnx_quantized: false, onnx_genai: true },
+        // Rolled out by an A/B test against the production version the test registers first.
+        deployment: { ab_test: { enabled: true, treatment_share: 0.2 } },
       },
     });
     env = await startTemporal();
@@ -144,8 +147,22 @@ describe('fineTuningPipeline on a real Temporal server', function () {
   });
 
   it('measures the guide\'s four approaches when asked: base, RAG, fine-tuned and hybrid, each against the base model', async () => {
+    const store = openArtifactStore();
+    const production = await approvedRun(store);
+    await registerModel({ ...production, spec: { ...production.spec, name: 'tiny-support-arms' } }, store);
     const handle = await start({ pipeline: 'tiny-support-arms' }, 'tiny-arms');
     const result = await handle.result();
+
+    // The new version went to staging, in an A/B test against production that outlives the pipeline.
+    assert.deepEqual([result.outcome, result.modelVersion?.version, result.modelVersion?.stage], ['deployed', 2, 'staging']);
+    assert.equal(result.abTestWorkflowId, 'abtest-tiny-support-arms-v2');
+    const running = (await readIndex(store, 'tiny-support-arms')).abTest;
+    assert.deepEqual(running && [running.control, running.treatment, running.treatmentShare], [1, 2, 0.2]);
+    const abTest = env.client.workflow.getHandle(result.abTestWorkflowId!);
+    const abRun = await abTest.describe();
+    assert.deepEqual([abRun.type, abRun.status.name, abRun.typedSearchAttributes.get(PipelineName)], ['abTestWorkflow', 'RUNNING', 'tiny-support-arms']);
+    await abTest.terminate('test over');
+
     const rows = result.arms!.rows;
     assert.deepEqual(rows.map((r) => r.arm), ['base', 'fine-tuned', 'rag', 'hybrid']);
     for (const row of rows) {
