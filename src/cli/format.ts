@@ -91,7 +91,8 @@ export function formatSummary(r: PipelineResult): string {
     ...(readiness.length > 0 ? [`  readiness     ${readiness.map((g) => `${g.metric} ${g.passed ? 'ok' : 'FAILED'}`).join(', ')}`] : []),
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
-      (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : ''),
+      (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : '') +
+      (r.abTestWorkflowId ? `; A/B test ${r.abTestWorkflowId} running against production` : ''),
     `  6 monitoring    ${r.monitoringWorkflowId ? `loop ${r.monitoringWorkflowId} running` : 'not started'}`,
     ...(r.sweep ? [`  sweep         ${r.sweep.trials.length} trials (${r.sweep.strategy}); best:`, ...r.sweep.trials.map((t) => formatTrial(t, t.index === r.sweep!.bestTrial))] : []),
     ...r.plan.warnings.map((w) => `  warning: ${w}`),
