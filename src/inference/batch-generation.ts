@@ -17,14 +17,18 @@ export interface PreparedRequest {
   queuedAt: number;
 }
 
-interface Row {
+/** One request in a batch being decoded. */
+export interface Row {
   job: PreparedRequest;
   sampling: SamplingParams | null;
   generated: number[];
-  /** Padding of this row's prompt in the batch (on the side the graph takes it): the attention mask hides it. */
+  /** Masked positions of this row in the batch's cache (in front, or at the back for right-padded graphs). */
   padding: number;
   finish: FinishReason | null;
   text: string | null;
+  /** When its prompt's forward pass started and when it gave its first token. */
+  startedAt: number;
+  firstTokenAt: number;
   finishedAt: number;
 }
 
@@ -36,10 +40,10 @@ export interface BatchContext {
   padTokenId: number;
 }
 
-function rowOf(job: PreparedRequest): Row {
+function rowOf(job: PreparedRequest, startedAt: number): Row {
   const { temperature = 0, topP = 1, seed } = job.request;
   const sampling = temperature > 0 ? { temperature, topP, random: seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32)) } : null;
-  return { job, sampling, generated: [], padding: 0, finish: null, text: null, finishedAt: 0 };
+  return { job, sampling, generated: [], padding: 0, finish: null, text: null, startedAt, firstTokenAt: 0, finishedAt: 0 };
 }
 
 function int64(values: number[], dims: number[]): Tensor {
@@ -61,32 +65,70 @@ function checkFinished(row: Row, ctx: BatchContext): void {
 }
 
 /**
- * Generates for several requests at once: prompts padded to one length (on the left, or on the right for graphs
- * without position_ids: DecoderGraph.padding), one forward pass per step for all unfinished rows, finished rows
- * dropped from the batch (and its cache) as they end.
+ * Requests decoded together: prompts padded to one length (on the left, or on the right for graphs without
+ * position_ids: DecoderGraph.padding), one forward pass per step for all unfinished rows. Finished rows leave the
+ * batch (and its cache) as they end, and another batch's rows may join it between steps, so a server keeps its
+ * batch full as requests come and go.
  */
-export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext): Promise<GenerationResult[]> {
-  const startedAt = performance.now();
-  const rows = jobs.map(rowOf);
-  const promptLength = Math.max(...jobs.map((j) => j.promptIds.length));
-  const capacity = promptLength + Math.max(...jobs.map((j) => j.limit));
-  const cache = new KvCache(ctx.graph, rows.length, capacity);
-  let logits = new Float32Array(rows.length * promptLength * ctx.graph.vocabSize);
+export class DecodingBatch {
+  private constructor(
+    private readonly ctx: BatchContext,
+    public rows: Row[],
+    private cache: KvCache,
+  ) {}
 
-  let active = rows;
-  const right = ctx.graph.padding === 'right';
-  for (const row of rows) row.padding = promptLength - row.job.promptIds.length;
-  let stepIds = rows.flatMap((row) => {
-    const pads = Array<number>(row.padding).fill(ctx.padTokenId);
-    return right ? [...row.job.promptIds, ...pads] : [...pads, ...row.job.promptIds];
-  });
-  let firstTokenAt = 0;
+  /** Runs the prompts' forward pass: each row has its first token. */
+  static async prefill(jobs: PreparedRequest[], ctx: BatchContext): Promise<DecodingBatch> {
+    const rows = jobs.map((job) => rowOf(job, performance.now()));
+    const promptLength = Math.max(...jobs.map((j) => j.promptIds.length));
+    const batch = new DecodingBatch(ctx, rows, new KvCache(ctx.graph, rows.length, promptLength + Math.max(...jobs.map((j) => j.limit))));
+    const right = ctx.graph.padding === 'right';
+    for (const row of rows) row.padding = promptLength - row.job.promptIds.length;
+    const stepIds = rows.flatMap((row) => {
+      const pads = Array<number>(row.padding).fill(ctx.padTokenId);
+      return right ? [...row.job.promptIds, ...pads] : [...pads, ...row.job.promptIds];
+    });
+    await batch.forward(stepIds, promptLength);
+    return batch;
+  }
 
-  while (active.length > 0) {
+  /** One token more for every row. */
+  step(): Promise<void> {
+    return this.forward(
+      this.rows.map((row) => row.generated[row.generated.length - 1]!),
+      1,
+    );
+  }
+
+  /** Takes the finished rows out of the batch and its cache. */
+  takeFinished(): Row[] {
+    const keep = this.rows.flatMap((row, b) => (row.finish ? [] : [b]));
+    if (keep.length === this.rows.length) return [];
+    const finished = this.rows.filter((row) => row.finish);
+    if (keep.length > 0) this.cache.keepRows(keep);
+    this.rows = keep.map((b) => this.rows[b]!);
+    return finished;
+  }
+
+  /** Adds the rows of another (prefilled) batch; the shorter cache is padded to the longer one's length. */
+  absorb(other: DecodingBatch): void {
+    const side = this.ctx.graph.padding;
+    const parts = [this, other];
+    const length = Math.max(this.cache.length, other.cache.length);
+    const remaining = Math.max(...parts.flatMap((part) => part.rows.map((row) => row.job.limit - row.generated.length)));
+    const merged = KvCache.merge(this.ctx.graph, [this.cache, other.cache], side, length + remaining);
+    for (const part of parts) for (const row of part.rows) row.padding += length - part.cache.length;
+    this.rows = [...this.rows, ...other.rows];
+    this.cache = merged;
+  }
+
+  private async forward(stepIds: number[], added: number): Promise<void> {
+    const { ctx, cache } = this;
+    const active = this.rows;
     const batch = active.length;
-    const added = stepIds.length / batch;
     const prefill = cache.length === 0;
     const total = cache.length + added;
+    const right = ctx.graph.padding === 'right';
     const feedsAndFetches = cache.step(added);
     // Left: the padding is the row's first positions. Right: the row's real tokens (prompt, then each new one,
     // which the graph stores right after them) are its first total - padding positions.
@@ -103,10 +145,11 @@ export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext):
       );
       feeds.position_ids = int64(positions, [batch, added]);
     }
-    const logitsTensor = new Tensor('float32', logits.subarray(0, batch * added * ctx.graph.vocabSize), [batch, added, ctx.graph.vocabSize]);
+    const logits = new Float32Array(batch * added * ctx.graph.vocabSize);
+    const logitsTensor = new Tensor('float32', logits, [batch, added, ctx.graph.vocabSize]);
     await ctx.session.run(feeds, { ...feedsAndFetches.fetches, logits: logitsTensor });
     cache.advance(added);
-    if (firstTokenAt === 0) firstTokenAt = performance.now();
+    const now = performance.now();
 
     active.forEach((row, b) => {
       // A right-padded prompt's next token comes from its last real position, not the batch's last one.
@@ -114,29 +157,25 @@ export async function generateBatch(jobs: PreparedRequest[], ctx: BatchContext):
       const offset = (b * added + position) * ctx.graph.vocabSize;
       const last = logits.subarray(offset, offset + ctx.graph.vocabSize);
       row.generated.push(row.sampling ? sampleToken(last, row.sampling) : argmax(last));
+      if (row.firstTokenAt === 0) row.firstTokenAt = now;
       checkFinished(row, ctx);
       const onText = row.job.request.onText;
       // The final text (eos dropped, cut at a stop) is the result's; streaming sends only what comes before it.
       if (onText && !row.finish) onText(ctx.tokenizer.decode(row.generated));
     });
-    const keep = active.flatMap((row, b) => (row.finish ? [] : [b]));
-    if (keep.length < active.length && keep.length > 0) cache.keepRows(keep);
-    active = keep.map((b) => active[b]!);
-    stepIds = active.map((row) => row.generated[row.generated.length - 1]!);
-    // The prompt's logits buffer is only needed once; decoding needs one position per row.
-    if (added > 1) logits = new Float32Array(active.length * ctx.graph.vocabSize);
   }
+}
 
-  return rows.map((row) => {
-    const seconds = (row.finishedAt - startedAt) / 1000;
-    return {
-      text: row.text ?? ctx.tokenizer.decode(row.generated),
-      tokenIds: row.generated,
-      promptTokens: row.job.promptIds.length,
-      finishReason: row.finish!,
-      latencyS: (row.finishedAt - row.job.queuedAt) / 1000,
-      firstTokenS: (firstTokenAt - startedAt) / 1000,
-      tokensPerSecond: row.generated.length / seconds,
-    };
-  });
+/** A finished row's answer, timed from its request's arrival. */
+export function resultOf(row: Row, ctx: BatchContext): GenerationResult {
+  const seconds = (row.finishedAt - row.startedAt) / 1000;
+  return {
+    text: row.text ?? ctx.tokenizer.decode(row.generated),
+    tokenIds: row.generated,
+    promptTokens: row.job.promptIds.length,
+    finishReason: row.finish!,
+    latencyS: (row.finishedAt - row.job.queuedAt) / 1000,
+    firstTokenS: (row.firstTokenAt - row.startedAt) / 1000,
+    tokensPerSecond: row.generated.length / seconds,
+  };
 }

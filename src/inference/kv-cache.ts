@@ -16,7 +16,7 @@ export class KvCache {
   constructor(
     private readonly graph: DecoderGraph,
     private rows: number,
-    capacity: number,
+    readonly capacity: number,
   ) {
     const size = rows * graph.kvHeads * capacity * graph.headDim;
     this.current = graph.cache.map(() => new Float32Array(size));
@@ -43,6 +43,37 @@ export class KvCache {
   advance(added: number): void {
     [this.current, this.next] = [this.next, this.current];
     this.length += added;
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /**
+   * The rows of several caches in one, for batches that join: each part's positions are placed at the end of the
+   * merged length (`left`: their padding grows at the front) or at its start (`right`: at the back), and the gap is
+   * zeros the attention mask hides. `capacity` must hold the merged length plus the steps still to come.
+   */
+  static merge(graph: DecoderGraph, parts: KvCache[], side: 'left' | 'right', capacity: number): KvCache {
+    const length = Math.max(...parts.map((part) => part.length));
+    const merged = new KvCache(graph, parts.reduce((n, part) => n + part.rows, 0), capacity);
+    merged.length = length;
+    const { kvHeads, headDim } = graph;
+    merged.current.forEach((dest, i) => {
+      let row = 0;
+      for (const part of parts) {
+        const src = part.current[i]!;
+        const span = part.length * headDim;
+        const shift = side === 'left' ? (length - part.length) * headDim : 0;
+        for (let r = 0; r < part.rows; r++, row++) {
+          for (let h = 0; h < kvHeads; h++) {
+            const from = (r * kvHeads + h) * span;
+            dest.set(src.subarray(from, from + span), (row * kvHeads + h) * length * headDim + shift);
+          }
+        }
+      }
+    });
+    return merged;
   }
 
   /** Drops finished rows (keep: the rows that stay, ascending) by moving the others down; rows stay contiguous. */

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { InferenceSession } from 'onnxruntime-node';
 import { answerLoss, type AnswerLoss } from './answer-loss';
-import { generateBatch, type BatchContext, type PreparedRequest } from './batch-generation';
-import { BatchQueue } from './batch-queue';
+import type { BatchContext, PreparedRequest } from './batch-generation';
+import { DecodeScheduler } from './decode-scheduler';
 import { ChatTokenizer } from './chat-tokenizer';
 import { describeDecoderGraph } from './decoder-graph';
 import { readModelFiles } from './model-files';
@@ -27,10 +27,11 @@ function validate(request: GenerationRequest, index: number): void {
 
 /**
  * A model folder exported by the trainer (onnx/, onnx-quantized/ or onnx-genai/) run with onnxruntime-node on the CPU.
- * Concurrent generate calls are decoded together in padded batches of up to `maxBatch` requests.
+ * Concurrent generate calls are decoded together, up to `maxBatch` requests at a time, requests joining the batch
+ * between steps as they arrive (continuous batching).
  */
 export class OnnxModelRuntime implements ModelRuntime {
-  private readonly queue: BatchQueue<PreparedRequest, GenerationResult>;
+  private readonly queue: DecodeScheduler;
 
   private constructor(
     readonly modelDir: string,
@@ -39,7 +40,7 @@ export class OnnxModelRuntime implements ModelRuntime {
     private readonly maxPositions: number | null,
     maxBatch: number,
   ) {
-    this.queue = new BatchQueue((jobs) => generateBatch(jobs, ctx), maxBatch);
+    this.queue = new DecodeScheduler(ctx, maxBatch);
   }
 
   static async load(modelDir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxModelRuntime> {

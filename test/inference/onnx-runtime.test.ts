@@ -24,6 +24,28 @@ const chat = (messages: ChatMessage[], extra: Partial<Parameters<OnnxModelRuntim
   ...extra,
 });
 
+/**
+ * The conversations as requests that arrive one after another while the first is being decoded (each once the
+ * previous one has its first token), with their token budgets; their results, and the order they were answered in.
+ */
+async function staggered(runtime: OnnxModelRuntime, budgets: number[]): Promise<{ results: GenerationResult[]; order: number[] }> {
+  const order: number[] = [];
+  const pending: Promise<GenerationResult>[] = [];
+  for (const [i, messages] of conversations.entries()) {
+    let started!: () => void;
+    const firstToken = new Promise<void>((resolve) => (started = resolve));
+    pending.push(
+      runtime.generate([chat(messages, { maxNewTokens: budgets[i]!, onText: () => started() })]).then(([result]) => {
+        order.push(i);
+        started();
+        return result!;
+      }),
+    );
+    await firstToken;
+  }
+  return { results: await Promise.all(pending), order };
+}
+
 describe('the ONNX model runtime on the tiny model', function () {
   this.timeout(600_000);
   let workDir: string;
@@ -66,6 +88,12 @@ describe('the ONNX model runtime on the tiny model', function () {
       const budgets = [5, MAX_NEW_TOKENS, 12, 1];
       const batched = await runtime.generate(conversations.map((messages, i) => chat(messages, { maxNewTokens: budgets[i] })));
       batched.forEach((result, i) => assert.deepEqual(result.tokenIds, reference[i]!.generated_ids.slice(0, budgets[i]), `conversation ${i}`));
+    });
+
+    it('lets requests join a batch being decoded, each with the tokens it gets alone, answered as its own row ends', async () => {
+      const { results, order } = await staggered(runtime, [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, 6]);
+      results.forEach((result, i) => assert.deepEqual(result.tokenIds, reference[i]!.generated_ids.slice(0, [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, 6][i]), `conversation ${i}`));
+      assert.ok(order.indexOf(1) < order.indexOf(0), `the short request that joined later is answered first: ${order.join(', ')}`);
     });
 
     it('batches requests from concurrent callers and reports latency and speed for each', async () => {
@@ -202,6 +230,12 @@ describe('the ONNX model runtime on the tiny model', function () {
       const budgets = [5, MAX_NEW_TOKENS, 12, 1];
       const batched = await genai.generate(conversations.map((messages, i) => chat(messages, { maxNewTokens: budgets[i] })));
       batched.forEach((result, i) => assert.deepEqual(result.tokenIds, single[i]!.tokenIds.slice(0, budgets[i]), `conversation ${i}`));
+    });
+
+    it('lets requests join a batch being decoded with the tokens they get alone (right padding)', async () => {
+      const budgets = [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, 6];
+      const { results } = await staggered(genai, budgets);
+      results.forEach((result, i) => assert.deepEqual(result.tokenIds, single[i]!.tokenIds.slice(0, budgets[i]), `conversation ${i}`));
     });
 
     it('computes an answer loss close to the fp32 graph\'s', async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { BatchQueue } from '../../src/inference/batch-queue';
 import { argmax, sampleToken } from '../../src/inference/sampling';
 import { seededRandom } from '../../src/seeded-random';
 import { cutAtStop } from '../../src/inference/stop-sequences';
@@ -51,34 +50,5 @@ describe('stop sequences', () => {
 
   it('returns null when no stop occurs, and ignores empty stops', () => {
     assert.equal(cutAtStop('all fine', ['', 'END']), null);
-  });
-});
-
-describe('the batch queue', () => {
-  it('runs the requests of callers that start together in one batch, up to its size', async () => {
-    const batches: number[][] = [];
-    const queue = new BatchQueue<number, number>(async (items) => {
-      batches.push(items);
-      return items.map((x) => x * 10);
-    }, 3);
-    const results = await Promise.all([queue.push([1, 2]), queue.push([3]), queue.push([4])]);
-    assert.deepEqual(results, [[10, 20], [30], [40]]);
-    assert.deepEqual(batches, [[1, 2, 3], [4]]);
-  });
-
-  it('fails the requests of a batch that fails, and later batches still run', async () => {
-    const queue = new BatchQueue<number, number>(async (items) => {
-      if (items.includes(0)) throw new Error('bad batch');
-      return items;
-    }, 1);
-    const [bad, good] = await Promise.allSettled([queue.push([0]), queue.push([5])]);
-    assert.equal(bad.status, 'rejected');
-    assert.deepEqual(good, { status: 'fulfilled', value: [5] });
-  });
-
-  it('refuses work after it is closed', async () => {
-    const queue = new BatchQueue<number, number>(async (items) => items, 2);
-    await queue.close(new Error('runtime closed'));
-    await assert.rejects(queue.push([1]), /runtime closed/);
   });
 });
