@@ -17,6 +17,9 @@ export interface PreparedRequest {
   queuedAt: number;
 }
 
+/** Masked positions shared by every row of a batch are dropped once there are at least this many. */
+const TRIM_CHUNK = 16;
+
 /** One request in a batch being decoded. */
 export interface Row {
   job: PreparedRequest;
@@ -107,6 +110,12 @@ export class DecodingBatch {
     const finished = this.rows.filter((row) => row.finish);
     if (keep.length > 0) this.cache.keepRows(keep);
     this.rows = keep.map((b) => this.rows[b]!);
+    // Positions only the rows that left needed (padding of every row that stays) go, in chunks, as copying costs.
+    const unused = this.rows.length > 0 ? Math.min(...this.rows.map((row) => row.padding)) : 0;
+    if (unused >= TRIM_CHUNK) {
+      this.cache.trim(unused, this.ctx.graph.padding);
+      for (const row of this.rows) row.padding -= unused;
+    }
     return finished;
   }
 

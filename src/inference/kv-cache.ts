@@ -76,6 +76,22 @@ export class KvCache {
     return merged;
   }
 
+  /**
+   * Removes `drop` positions that every row masks, in front (`left`) or at the back (`right`), moving the rest down:
+   * without it a batch that never empties, as rows leave and others join, would grow its cache without end.
+   */
+  trim(drop: number, side: 'left' | 'right'): void {
+    const { kvHeads, headDim } = this.graph;
+    const kept = (this.length - drop) * headDim;
+    for (const buffer of this.current) {
+      for (let block = 0; block < this.rows * kvHeads; block++) {
+        const from = block * this.length * headDim + (side === 'left' ? drop * headDim : 0);
+        buffer.copyWithin(block * kept, from, from + kept);
+      }
+    }
+    this.length -= drop;
+  }
+
   /** Drops finished rows (keep: the rows that stay, ascending) by moving the others down; rows stay contiguous. */
   keepRows(keep: number[]): void {
     const rowSize = this.graph.kvHeads * this.length * this.graph.headDim;

@@ -18,6 +18,8 @@ const conversations: ChatMessage[][] = [
   ],
   [{ role: 'user', content: 'ありがとう, see you!' }],
 ];
+/** A prompt far longer than the others: a batch sharing it pads theirs by more than a trim's worth. */
+const longPrompt: ChatMessage[] = [{ role: 'user', content: `Please read all of this first. ${'My parcel was late again and nobody answered. '.repeat(8)}What now?` }];
 const chat = (messages: ChatMessage[], extra: Partial<Parameters<OnnxModelRuntime['generate']>[0][number]> = {}) => ({
   messages,
   maxNewTokens: MAX_NEW_TOKENS,
@@ -94,6 +96,11 @@ describe('the ONNX model runtime on the tiny model', function () {
       const { results, order } = await staggered(runtime, [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, 6]);
       results.forEach((result, i) => assert.deepEqual(result.tokenIds, reference[i]!.generated_ids.slice(0, [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, 6][i]), `conversation ${i}`));
       assert.ok(order.indexOf(1) < order.indexOf(0), `the short request that joined later is answered first: ${order.join(', ')}`);
+    });
+
+    it('drops the padding no remaining row needs once a long prompt has left, without changing the others\' tokens', async () => {
+      const [, short] = await runtime.generate([chat(longPrompt, { maxNewTokens: 2 }), chat(conversations[1]!)]);
+      assert.deepEqual(short!.tokenIds, reference[1]!.generated_ids);
     });
 
     it('batches requests from concurrent callers and reports latency and speed for each', async () => {
@@ -236,6 +243,11 @@ describe('the ONNX model runtime on the tiny model', function () {
       const budgets = [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, 6];
       const { results } = await staggered(genai, budgets);
       results.forEach((result, i) => assert.deepEqual(result.tokenIds, single[i]!.tokenIds.slice(0, budgets[i]), `conversation ${i}`));
+    });
+
+    it('drops the padding no remaining row needs once a long prompt has left (right padding)', async () => {
+      const [, short] = await genai.generate([chat(longPrompt, { maxNewTokens: 2 }), chat(conversations[1]!)]);
+      assert.deepEqual(short!.tokenIds, single[1]!.tokenIds);
     });
 
     it('computes an answer loss close to the fp32 graph\'s', async () => {
