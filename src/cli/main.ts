@@ -83,6 +83,36 @@ export function buildProgram(): Command {
     .option('--reason <text>', 'why, kept in the version\'s history')
     .option('--json', 'print one JSON object as the last line')
     .action(async (pipeline, opts) => exit(await (await import('./commands/models')).rollbackModelCommand(pipeline, opts)));
+  const schedule = program.command('schedule').description('run pipelines on Temporal Schedules: retraining every week, every night');
+  schedule
+    .command('create <spec>')
+    .description('start a catalogued pipeline on a schedule (checked now, as tempered run checks it)')
+    .option('--cron <expression>', 'when, as a cron expression (e.g. "0 3 * * 1": Mondays 03:00 UTC)')
+    .option('--every <duration>', 'or how often, e.g. 6h or 7d')
+    .option('--set <key=value>', 'override a run-time tunable field for every run (repeatable)', collect, [])
+    .option('--id <scheduleId>', 'schedule id (default: tempered-<pipeline>)')
+    .option('--overlap <policy>', 'when a run is still going: skip, buffer-one, buffer-all, cancel-other, terminate-other or allow-all', 'skip')
+    .option('--catchup-window <duration>', 'runs missed while the server was down are started if this recent', '1h')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (spec, opts) => exit(await (await import('./commands/schedule')).createScheduleCommand(spec, opts)));
+  schedule
+    .command('list')
+    .description('the pipeline schedules, their timing and next run')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts) => exit(await (await import('./commands/schedule')).listSchedulesCommand(opts)));
+  schedule
+    .command('describe <scheduleId>')
+    .description('a schedule\'s timing, policies, input, state and recent runs')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (id, opts) => exit(await (await import('./commands/schedule')).describeScheduleCommand(id, opts)));
+  for (const change of ['pause', 'unpause', 'trigger', 'delete'] as const) {
+    schedule
+      .command(`${change} <scheduleId>`)
+      .description({ pause: 'stop starting runs', unpause: 'start runs again', trigger: 'start a run now', delete: 'remove the schedule (runs it started go on)' }[change])
+      .option('--note <text>', 'why (pause and unpause)')
+      .option('--json', 'print one JSON object as the last line')
+      .action(async (id, opts) => exit(await (await import('./commands/schedule')).changeScheduleCommand(change, id, opts)));
+  }
   program
     .command('keygen')
     .description('make an approver key pair: the private key for you, a line for the workers\' TEMPERED_APPROVER_KEYS file')

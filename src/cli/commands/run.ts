@@ -23,17 +23,24 @@ export interface RunOptions {
   localWorkers?: boolean;
 }
 
-/** `tempered run <spec>`: validates the spec here, starts the pipeline, and with --wait follows it to the end. */
-export async function runCommand(specRef: string, opts: RunOptions): Promise<number> {
-  const overrides = parseSets(opts.set ?? []);
-  const loaded = loadSpecFile(specRef, overrides); // fails here, with located problems, before anything starts
-  // Pipelines travel by catalogue name: the workers load their own copy and take no paths from a starter.
+/**
+ * The workflow input for a catalogued pipeline and `--set` overrides, checked here, with located problems, before
+ * anything starts. Pipelines travel by catalogue name: the workers load their own copy and take no paths from a starter.
+ */
+export function catalogueInput(specRef: string, sets: string[]): { loaded: ReturnType<typeof loadSpecFile>; input: PipelineInput } {
+  const overrides = parseSets(sets);
+  const loaded = loadSpecFile(specRef, overrides);
   const pipeline = catalogueName(loaded.file, workerRoots().pipelineDirs);
   if (!pipeline) {
     const message = 'not in the pipeline catalogue (pipelines/ and TEMPERED_PIPELINES_DIRS); workers run catalogued pipelines only: move the file there or add its directory to TEMPERED_PIPELINES_DIRS here and on the workers';
     throw new SpecError([{ file: loaded.source, path: '', message }], 'PathNotAllowed');
   }
-  const input: PipelineInput = { pipeline, ...(Object.keys(overrides).length ? { overrides } : {}) };
+  return { loaded, input: { pipeline, ...(Object.keys(overrides).length ? { overrides } : {}) } };
+}
+
+/** `tempered run <spec>`: validates the spec here, starts the pipeline, and with --wait follows it to the end. */
+export async function runCommand(specRef: string, opts: RunOptions): Promise<number> {
+  const { loaded, input } = catalogueInput(specRef, opts.set ?? []);
 
   const { client, settings, close } = await connectClient();
   try {
