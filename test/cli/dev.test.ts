@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { temporalBin, venvDir } from '../../src/config/paths';
 import { isServing } from '../../src/devserver/dev-server';
+import { freePort } from '../support/ports';
 
 const cli = path.resolve(__dirname, '..', '..', '..', 'bin', 'tempered.js');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('tempered dev', function () {
   this.timeout(90_000);

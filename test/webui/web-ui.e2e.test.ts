@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -12,16 +11,9 @@ import { PipelineName } from '../../src/pipeline/search-attributes';
 import { launchBrowser } from '../support/browser';
 import { useTestCatalogue } from '../support/catalogue';
 import { tempered } from '../support/cli';
+import { freePort } from '../support/ports';
 
 const cli = path.resolve(__dirname, '..', '..', '..', 'bin', 'tempered.js');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /**
  * The path a user takes in the Temporal Web UI, in a real browser: `tempered dev` (the embedded server and the three

@@ -1,32 +1,6 @@
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import type { Answer, Contender } from './answers';
-
-/** The part of node-llama-cpp 3.21's API this benchmark uses; the package lives outside the project's dependencies. */
-interface NodeLlamaCpp {
-  getLlama(options: { gpu: false; build: 'never'; skipDownload: true; maxThreads: number; logLevel: 'error' }): Promise<Llama>;
-  LlamaCompletion: new (options: { contextSequence: Sequence }) => Completion;
-}
-interface Llama {
-  loadModel(options: { modelPath: string; gpuLayers: 0 }): Promise<Model>;
-  dispose(): Promise<void>;
-}
-interface Model {
-  createContext(options: { contextSize: number; threads: number; sequences: 1 }): Promise<{ getSequence(): Sequence }>;
-}
-interface Sequence {
-  clearHistory(): Promise<void>;
-}
-interface Completion {
-  generateCompletionWithMeta(
-    input: number[],
-    options: { maxTokens: number; temperature: 0; onToken: (tokens: number[]) => void },
-  ): Promise<{ metadata: { stopReason: string } }>;
-}
-
-/** `import()` kept as is: tsc would turn it into require(), which cannot load this ES module package. */
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+import { loadLlamaCpp, type Completion, type Llama, type Sequence } from '../node-llama-cpp';
 
 /**
  * node-llama-cpp on the GGUF file, as a raw completion of the prompt tokens Tempered renders with the chat template
@@ -53,15 +27,10 @@ export class LlamaCppContender implements Contender {
     /** The model's end-of-sequence id, recorded for an answer that ends at an end token (not handed out by the library). */
     endTokenId: number;
   }): Promise<LlamaCppContender> {
-    const entry = path.join(opts.packageDir, 'node_modules', 'node-llama-cpp', 'dist', 'index.js');
-    const lib = (await importModule(pathToFileURL(entry).href)) as NodeLlamaCpp;
-    // Its prebuilt CPU binary only: nothing is built or downloaded.
-    const llama = await lib.getLlama({ gpu: false, build: 'never', skipDownload: true, maxThreads: opts.threads, logLevel: 'error' });
-    const model = await llama.loadModel({ modelPath: opts.ggufPath, gpuLayers: 0 });
     const longest = Math.max(...opts.promptIds.map((ids) => ids.length));
-    const context = await model.createContext({ contextSize: longest + opts.maxNewTokens + 16, threads: opts.threads, sequences: 1 });
-    const sequence = context.getSequence();
-    return new LlamaCppContender(llama, sequence, new lib.LlamaCompletion({ contextSequence: sequence }), opts.promptIds, opts.maxNewTokens, opts.endTokenId);
+    const { llama, slots } = await loadLlamaCpp({ ...opts, contextSize: longest + opts.maxNewTokens + 16, sequences: 1 });
+    const [{ sequence, completion }] = slots as [(typeof slots)[number]];
+    return new LlamaCppContender(llama, sequence, completion, opts.promptIds, opts.maxNewTokens, opts.endTokenId);
   }
 
   async warmUp(): Promise<void> {

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ChatTokenizer } from '../../../src/inference/chat-tokenizer';
 import { readModelFiles } from '../../../src/inference/model-files';
 import type { ChatMessage } from '../../../src/inference/runtime';
+import { loadLlamaCpp } from '../node-llama-cpp';
 
 /**
  * `node dist/scripts/bench/serve/llama-cpp-server.js --comparator <dir> --gguf <file> --model-dir <onnx dir>
@@ -29,40 +29,7 @@ import type { ChatMessage } from '../../../src/inference/runtime';
  * - Greedy at temperature 0 (or absent); other temperatures are passed to node-llama-cpp as they are.
  */
 
-/** The part of node-llama-cpp 3.21's API this server uses; the package lives outside the project's dependencies. */
-interface NodeLlamaCpp {
-  getLlama(options: { gpu: false; build: 'never'; skipDownload: true; maxThreads: number; logLevel: 'error' }): Promise<Llama>;
-  LlamaCompletion: new (options: { contextSequence: Sequence }) => Completion;
-}
-interface Llama {
-  loadModel(options: { modelPath: string; gpuLayers: 0 }): Promise<Model>;
-  dispose(): Promise<void>;
-}
-interface Model {
-  createContext(options: { contextSize: number; threads: number; sequences: number }): Promise<Context>;
-}
-interface Context {
-  /** The size of each sequence's own context, in tokens. */
-  readonly contextSize: number;
-  getSequence(): Sequence;
-}
-interface Sequence {
-  clearHistory(): Promise<void>;
-}
-interface Completion {
-  generateCompletionWithMeta(
-    input: number[],
-    options: { maxTokens: number; temperature: number; signal: AbortSignal; onToken: (tokens: number[]) => void },
-  ): Promise<{ response: string; metadata: { stopReason: string } }>;
-}
-
-/** `import()` kept as is: tsc would turn it into require(), which cannot load this ES module package. */
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-interface Slot {
-  sequence: Sequence;
-  completion: Completion;
-}
+type Slot = Awaited<ReturnType<typeof loadLlamaCpp>>['slots'][number];
 
 /** The free sequences of the context, and the requests waiting for one, first come first served. */
 class SlotPool {
@@ -167,17 +134,7 @@ async function main(): Promise<void> {
   const files = readModelFiles(values['model-dir']!);
   const tokenizer = new ChatTokenizer(files);
 
-  const entry = path.join(values.comparator!, 'node_modules', 'node-llama-cpp', 'dist', 'index.js');
-  const lib = (await importModule(pathToFileURL(entry).href)) as NodeLlamaCpp;
-  // Its prebuilt CPU binary only: nothing is built or downloaded.
-  const llama = await lib.getLlama({ gpu: false, build: 'never', skipDownload: true, maxThreads: threads, logLevel: 'error' });
-  const model = await llama.loadModel({ modelPath: values.gguf!, gpuLayers: 0 });
-  const context = await model.createContext({ contextSize, threads, sequences });
-  const slots: Slot[] = [];
-  for (let i = 0; i < sequences; i++) {
-    const sequence = context.getSequence();
-    slots.push({ sequence, completion: new lib.LlamaCompletion({ contextSequence: sequence }) });
-  }
+  const { llama, context, slots } = await loadLlamaCpp({ packageDir: values.comparator!, ggufPath: values.gguf!, threads, contextSize, sequences });
   const pool = new SlotPool(slots);
   const modelName = path.basename(values.gguf!);
   let served = 0;
