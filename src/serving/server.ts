@@ -23,6 +23,12 @@ function sendError(reply: FastifyReply, status: number, message: string, type = 
 }
 
 const FINISH: Record<FinishReason, 'stop' | 'length'> = { eos: 'stop', stop: 'stop', length: 'length' };
+const SERVER_FAILED = 'the model failed to answer this request';
+
+/** What was wrong with the request, when the runtime refused it (a prompt too long for the model); null otherwise. */
+function requestProblem(err: unknown): string | null {
+  return err instanceof RangeError ? err.message.replace(/^requests\[0\][.:]\s*/, '') : null;
+}
 
 function keyDigest(key: string): Buffer {
   return createHash('sha256').update(key).digest();
@@ -127,9 +133,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
     try {
       [result] = (await model.use((runtime) => runtime.generate([generation]))) as [GenerationResult];
     } catch (err) {
-      if (err instanceof RangeError) return sendError(reply, 400, err.message.replace(/^requests\[0\][.:]\s*/, ''));
+      const problem = requestProblem(err);
+      if (problem) return sendError(reply, 400, problem);
       record(null);
-      return sendError(reply, 500, 'the model failed to answer this request');
+      return sendError(reply, 500, SERVER_FAILED);
     }
     record(result);
     return {
@@ -196,9 +203,9 @@ async function streamAnswer(
     send(result.text);
     raw.write(chunk({}, FINISH[result.finishReason]));
   } catch (err) {
-    if (!(err instanceof RangeError)) record(null);
-    const message = err instanceof RangeError ? err.message.replace(/^requests\[0\][.:]\s*/, '') : 'the model failed to answer this request';
-    raw.write(`data: ${JSON.stringify({ error: { message, type: err instanceof RangeError ? 'invalid_request_error' : 'server_error' } })}\n\n`);
+    const problem = requestProblem(err);
+    if (!problem) record(null);
+    raw.write(`data: ${JSON.stringify({ error: problem ? { message: problem, type: 'invalid_request_error' } : { message: SERVER_FAILED, type: 'server_error' } })}\n\n`);
   }
   end(reply);
 }

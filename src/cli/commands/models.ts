@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { openArtifactStore } from '../../artifacts/store';
+import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
 import { findVersion, productionVersion, promoteIn, readIndex, rollbackIn, updateIndex, type RegistryIndex } from '../../registry/model-registry';
 import { EXIT, printJson } from '../output';
 
@@ -17,15 +17,15 @@ function versionNumber(value: string): number {
   return n;
 }
 
-async function existingIndex(pipeline: string): Promise<RegistryIndex> {
-  const index = await readIndex(openArtifactStore(), pipeline);
-  if (index.versions.length === 0) throw new Error(`${pipeline} has no registered versions in ${openArtifactStore().root}`);
+async function existingIndex(store: ArtifactStore, pipeline: string): Promise<RegistryIndex> {
+  const index = await readIndex(store, pipeline);
+  if (index.versions.length === 0) throw new Error(`${pipeline} has no registered versions in ${store.root}`);
   return index;
 }
 
 /** `tempered models list <pipeline>`: every version, its stage and how it got there; the running A/B test. */
 export async function listModelsCommand(pipeline: string, opts: Common): Promise<number> {
-  const index = await existingIndex(pipeline);
+  const index = await existingIndex(openArtifactStore(), pipeline);
   if (opts.json) {
     printJson({ pipeline, versions: index.versions.map(({ version, stage, registeredAt, history }) => ({ version, stage, registeredAt, last: history.at(-1) })), abTest: index.abTest });
     return EXIT.ok;
@@ -44,7 +44,7 @@ export async function listModelsCommand(pipeline: string, opts: Common): Promise
 /** `tempered models show <pipeline> <version>`: the version's stage history and its lineage. */
 export async function showModelCommand(pipeline: string, version: string, opts: Common): Promise<number> {
   const store = openArtifactStore();
-  const registered = findVersion(await existingIndex(pipeline), versionNumber(version));
+  const registered = findVersion(await existingIndex(store, pipeline), versionNumber(version));
   const entry = await store.getJson<{ exports: unknown; baseModel: unknown; lineage: Record<string, unknown> & { spec: unknown } }>(registered.entry);
   // The spec is long and `tempered run` printed it; its hash stays in the lineage.
   const lineage = Object.fromEntries(Object.entries(entry.lineage).filter(([key]) => key !== 'spec'));
@@ -57,7 +57,6 @@ export async function showModelCommand(pipeline: string, version: string, opts: 
 /** `tempered models promote <pipeline> <version>`: an operator puts a version in production. */
 export async function promoteModelCommand(pipeline: string, version: string, opts: Common & { by?: string; reason?: string }): Promise<number> {
   const n = versionNumber(version);
-  await existingIndex(pipeline);
   const by = whoever(opts.by);
   const promoted = await updateIndex(openArtifactStore(), pipeline, (index) => {
     const before = productionVersion(index)?.version ?? null;
@@ -71,7 +70,6 @@ export async function promoteModelCommand(pipeline: string, version: string, opt
 
 /** `tempered models rollback <pipeline>`: production returns to the version it had before the current one. */
 export async function rollbackModelCommand(pipeline: string, opts: Common & { by?: string; reason?: string }): Promise<number> {
-  await existingIndex(pipeline);
   const by = whoever(opts.by);
   const { from, to } = await updateIndex(openArtifactStore(), pipeline, (index) => {
     const moved = rollbackIn(index, { by, reason: opts.reason ?? 'rolled back by an operator' });
