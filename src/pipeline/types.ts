@@ -431,14 +431,18 @@ export interface MonitoringState {
   retrainings: string[];
 }
 
-/** Input of the A/B test workflow of one candidate version against production. */
+export type AbTestConfig = PipelineSpec['deployment']['ab_test'];
+
+/**
+ * Input of the A/B test workflow of one candidate version against production. The settings it decides by are the
+ * registry's (from the pipeline file), not part of the input.
+ */
 export interface AbTestInput {
   pipeline: string;
   control: number;
   treatment: number;
-  config: PipelineSpec['deployment']['ab_test'];
-  /** Carried across continue-as-new. */
-  state?: AbTestState;
+  /** Carried across continue-as-new: how many looks were taken, and what they found. */
+  state?: Pick<AbTestState, 'looks' | 'pValue' | 'analysis'>;
   /** Looks per run before continuing as new (tests lower it). */
   looksPerRun?: number;
 }

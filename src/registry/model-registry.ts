@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ArtifactRef, ArtifactStore } from '../artifacts/store';
-import type { ModelStage } from '../pipeline/types';
+import type { AbTestConfig, ModelStage } from '../pipeline/types';
 import { abTestWorkflowId } from '../pipeline/rollout';
 
 /** One move of a version between stages, and who made it. */
@@ -22,13 +22,17 @@ export interface RegisteredVersion {
   history: StageChange[];
 }
 
-/** The A/B test running for a pipeline: its traffic split and the workflow deciding it. */
+/**
+ * The A/B test running for a pipeline: its traffic split, the workflow deciding it, and the spec's settings it
+ * decides by, kept here so that they come from the pipeline file, never from whoever starts a workflow.
+ */
 export interface RunningAbTest {
   control: number;
   treatment: number;
   treatmentShare: number;
   workflowId: string;
   startedAt: string;
+  config: AbTestConfig;
 }
 
 export interface RegistryIndex {
@@ -164,7 +168,7 @@ export function retireIn(index: RegistryIndex, version: number, stage: 'archived
 }
 
 /** Starts an A/B test of a candidate against production: the candidate moves to staging and takes its share of traffic. */
-export function startAbTestIn(index: RegistryIndex, treatment: number, treatmentShare: number, actor: Actor): RunningAbTest {
+export function startAbTestIn(index: RegistryIndex, treatment: number, config: AbTestConfig, actor: Actor): RunningAbTest {
   const control = productionVersion(index);
   if (!control) throw new RegistryError(`${index.name} has no production version to test v${treatment} against`);
   if (index.abTest && index.abTest.treatment !== treatment) {
@@ -173,7 +177,7 @@ export function startAbTestIn(index: RegistryIndex, treatment: number, treatment
   const at = actor.at ?? new Date().toISOString();
   const target = findVersion(index, treatment);
   if (target.stage !== 'staging') move(target, { stage: 'staging', at, by: actor.by, reason: actor.reason });
-  index.abTest ??= { control: control.version, treatment, treatmentShare, workflowId: abTestWorkflowId(index.name, treatment), startedAt: at };
+  index.abTest ??= { control: control.version, treatment, treatmentShare: config.treatment_share, workflowId: abTestWorkflowId(index.name, treatment), startedAt: at, config };
   return index.abTest;
 }
 

@@ -24,30 +24,22 @@ export const LOOKS_PER_RUN = 200;
  * `tempered serve` follows it. An operator's promotion or rollback in the meantime ends the test.
  */
 export async function abTestWorkflow(input: AbTestInput): Promise<AbTestState> {
-  const state: AbTestState = input.state ?? {
-    looks: 0,
+  // Tallies are counted afresh from the feedback log in each run, from the test's start in the registry: the input
+  // (a new run's, or whatever a workflow starter passes) carries the look count and the p-value seen, never counts.
+  const state: AbTestState = {
+    looks: input.state?.looks ?? 0,
+    pValue: input.state?.pValue ?? 1,
+    analysis: input.state?.analysis ?? null,
     checkedUntil: null,
     control: emptyTally(),
     treatment: emptyTally(),
-    pValue: 1,
-    analysis: null,
     outcome: null,
   };
   setHandler(abTestStateQuery, () => state);
   if (!input.state) upsertSearchAttributes([{ key: PipelineName, value: input.pipeline }, { key: PipelinePhase, value: 'ab-test' }]);
 
-  const config = input.config;
-  const testConfig = {
-    alpha: config.alpha,
-    effectSize: config.effect_size,
-    minSamples: config.min_samples,
-    maxSamples: config.max_samples,
-    maxLatencyRatio: config.guardrails.max_latency_ratio,
-    maxErrorRateIncrease: config.guardrails.max_error_rate_increase,
-  };
   const looksPerRun = input.looksPerRun ?? LOOKS_PER_RUN;
   for (let looks = 0; looks < looksPerRun && !workflowInfo().continueAsNewSuggested; looks++) {
-    await condition(() => false, config.check_every as Duration);
     const to = workflowNow();
     const window = await readAbTestWindow({ pipeline: input.pipeline, control: input.control, treatment: input.treatment, from: state.checkedUntil, to });
     state.looks += 1;
@@ -56,22 +48,32 @@ export async function abTestWorkflow(input: AbTestInput): Promise<AbTestState> {
       state.outcome = { decision: 'superseded', reason: 'the registry no longer runs this test (an operator promoted or rolled back)', at: to };
       break;
     }
+    // The settings are the registry's, from the pipeline file.
+    const { config } = window.running;
     state.control = addTallies(state.control, window.control);
     state.treatment = addTallies(state.treatment, window.treatment);
-    const analysis = analyseAbTest(state.control, state.treatment, testConfig);
+    const analysis = analyseAbTest(state.control, state.treatment, {
+      alpha: config.alpha,
+      effectSize: config.effect_size,
+      minSamples: config.min_samples,
+      maxSamples: config.max_samples,
+      maxLatencyRatio: config.guardrails.max_latency_ratio,
+      maxErrorRateIncrease: config.guardrails.max_error_rate_increase,
+    });
     // The always-valid p-value is the smallest over all looks so far.
     state.pValue = Math.min(state.pValue, analysis.pValue);
     state.analysis = analysis;
-    if (analysis.decision.kind === 'continue') continue;
-
-    const decision = analysis.decision.kind;
-    await concludeAbTest({ pipeline: input.pipeline, control: input.control, treatment: input.treatment, decision, reason: analysis.decision.reason, analysis });
-    state.outcome = { decision, reason: analysis.decision.reason, at: to };
-    break;
+    if (analysis.decision.kind !== 'continue') {
+      const decision = analysis.decision.kind;
+      await concludeAbTest({ pipeline: input.pipeline, control: input.control, treatment: input.treatment, decision, reason: analysis.decision.reason, analysis });
+      state.outcome = { decision, reason: analysis.decision.reason, at: to };
+      break;
+    }
+    await condition(() => false, config.check_every as Duration);
   }
   if (state.outcome) {
     upsertSearchAttributes([{ key: PipelinePhase, value: `ab-test ${state.outcome.decision}` }]);
     return state;
   }
-  return await continueAsNew<typeof abTestWorkflow>({ ...input, state });
+  return await continueAsNew<typeof abTestWorkflow>({ ...input, state: { looks: state.looks, pValue: state.pValue, analysis: state.analysis } });
 }

@@ -45,7 +45,9 @@ function describeConcurrentRegistration(openStore: () => ArtifactStore): void {
     assert.deepEqual([candidate.version, candidate.stage], [2, 'staging']);
     assert.deepEqual(candidate.abTest && [candidate.abTest.control, candidate.abTest.treatment, candidate.abTest.workflowId], [1, 2, 'abtest-customer-support-demo-v2']);
     assert.deepEqual(await stages(), ['v1 production', 'v2 staging']);
-    assert.equal((await readIndex(store, input.spec.name)).abTest?.treatmentShare, input.spec.deployment.ab_test.treatment_share);
+    const running = (await readIndex(store, input.spec.name)).abTest;
+    assert.equal(running?.treatmentShare, input.spec.deployment.ab_test.treatment_share);
+    assert.deepEqual(running?.config, input.spec.deployment.ab_test, 'the test decides by the pipeline file\'s settings, kept in the registry');
 
     await update((index) => promoteIn(index, 2, { by: 'ana', reason: 'looks good' }));
     assert.deepEqual(await stages(), ['v1 archived', 'v2 production']);

@@ -12,6 +12,8 @@ import { promoteIn, readIndex, updateIndex } from '../../src/registry/model-regi
 import { FeedbackLogWriter } from '../../src/serving/feedback-log';
 import { RegistryModels } from '../../src/serving/served-models';
 import { createServer } from '../../src/serving/server';
+import { emptyTally } from '../../src/rollout/sequential-test';
+import { abTestStateQuery } from '../../src/workflows/messages';
 import { simulateTraffic } from '../../scripts/simulate-traffic';
 import { registerTinyVersion } from '../support/served-registry';
 import { maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, type RunningWorkers } from '../support/temporal';
@@ -59,11 +61,10 @@ describe('the abTest workflow on a real Temporal server, decided by simulated us
     const app = createServer({ models, log, apiKeys: [] });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     servers.push({ app, log, models });
-    const config = withAbTest((await store.getJson<{ lineage: { spec: PipelineSpec } }>(candidate.entry)).lineage.spec).deployment.ab_test;
     const handle = await env.client.workflow.start('abTestWorkflow', {
       taskQueue: taskQueues().control,
       workflowId: candidate.abTest.workflowId,
-      args: [{ pipeline, control: 1, treatment: 2, config }],
+      args: [{ pipeline, control: 1, treatment: 2 }],
     });
     return { url, models, handle };
   }
@@ -105,6 +106,35 @@ describe('the abTest workflow on a real Temporal server, decided by simulated us
     const state = (await handle.result()) as AbTestState;
     assert.equal(state.outcome?.decision, 'rollback', state.outcome?.reason);
     assert.deepEqual(await stages('ab-worse'), ['v1 production', 'v2 archived']);
+  });
+
+  it('decides by the registry\'s settings and the log\'s counts, whatever settings and counts a workflow starter passes', async () => {
+    const { handle: legit } = await abTest('ab-forged');
+    const full = { ...emptyTally(), requests: 10_000, feedback: 10_000, latency: emptyTally().latency };
+    const forged = await env.client.workflow.start('abTestWorkflow', {
+      taskQueue: taskQueues().control,
+      workflowId: `forged-${Date.now()}`,
+      args: [
+        {
+          pipeline: 'ab-forged',
+          control: 1,
+          treatment: 2,
+          config: { alpha: 0.99, min_samples: 1 },
+          state: { looks: 0, pValue: 1, analysis: null, control: { ...full, resolved: 0 }, treatment: { ...full, resolved: 10_000 }, checkedUntil: new Date().toISOString() },
+        },
+      ],
+    });
+    let state: AbTestState | null = null;
+    for (let i = 0; i < 40 && (state?.looks ?? 0) < 2; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      state = await forged.query(abTestStateQuery);
+    }
+    assert.ok(state && state.looks >= 2, 'the forged run looked twice');
+    assert.equal(state.outcome, null, 'without feedback nothing is decided');
+    assert.deepEqual([state.control.feedback, state.treatment.feedback], [0, 0], 'counts come from the log only');
+    assert.deepEqual(await stages('ab-forged'), ['v1 production', 'v2 staging']);
+    await forged.terminate('test over');
+    await legit.terminate('test over');
   });
 
   it('ends as superseded when an operator promotes the candidate while the test runs', async () => {

@@ -63,7 +63,7 @@ export async function registerModel(input: RegisterInput & { rollout?: Rollout }
     const actor = { by: 'pipeline', reason: `approved by ${input.approval.by}` };
     const added = addVersionIn(index, input.training.model, entry, version, { ...actor, reason: 'registered' });
     if (rollout === 'ab-test' && productionVersion(index)) {
-      const abTest = startAbTestIn(index, version, input.spec.deployment.ab_test.treatment_share, { by: 'pipeline', reason: 'A/B test against production' });
+      const abTest = startAbTestIn(index, version, input.spec.deployment.ab_test, { by: 'pipeline', reason: 'A/B test against production' });
       return { name, version, stage: added.stage, model: added.model, entry, abTest };
     }
     promoteIn(index, version, actor);

@@ -1,5 +1,5 @@
 import { openArtifactStore } from '../../artifacts/store';
-import type { AbTestDecision } from '../../pipeline/types';
+import type { AbTestConfig, AbTestDecision } from '../../pipeline/types';
 import { promoteIn, readIndex, retireIn, updateIndex } from '../../registry/model-registry';
 import { emptyTally, latencyBucket, type AbAnalysis, type ArmTally } from '../../rollout/sequential-test';
 import { readFeedbackWindow, type Arm } from '../../serving/feedback-log';
@@ -15,17 +15,20 @@ export interface AbTestWindowInput {
 export interface AbTestWindow {
   control: ArmTally;
   treatment: ArmTally;
-  /** False once the registry no longer runs this test. */
-  running: boolean;
+  /** The registry's test of these versions, with the settings it decides by; null once the registry no longer runs it. */
+  running: { config: AbTestConfig } | null;
 }
 
-/** Both arms' outcomes in the feedback written in `(from, to]`, as tallies the workflow adds up. */
+/** Both arms' outcomes in the feedback written in `(from, to]` (`from` null: since the test started), as tallies the workflow adds up. */
 export async function readAbTestWindow(input: AbTestWindowInput): Promise<AbTestWindow> {
   const store = openArtifactStore();
   const index = await readIndex(store, input.pipeline);
-  const running = index.abTest?.control === input.control && index.abTest.treatment === input.treatment;
+  const test = index.abTest;
+  const running = test?.control === input.control && test.treatment === input.treatment ? { config: test.config } : null;
+  // From the test's start: a version's earlier tests left feedback under the same arm.
+  const from = input.from ?? test?.startedAt ?? null;
   const tally = async (version: number, arm: Arm): Promise<ArmTally> => {
-    const { requests, feedback } = await readFeedbackWindow(store, input.pipeline, version, { from: input.from, to: input.to, arms: [arm] });
+    const { requests, feedback } = await readFeedbackWindow(store, input.pipeline, version, { from, to: input.to, arms: [arm] });
     const t = emptyTally();
     for (const r of requests) {
       t.requests += 1;

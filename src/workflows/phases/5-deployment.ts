@@ -144,7 +144,7 @@ export async function deploymentPhase(
         workflowId: abTest.workflowId,
         taskQueue: workflowInfo().taskQueue,
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [{ pipeline: spec.name, control: abTest.control, treatment: abTest.treatment, config: spec.deployment.ab_test }],
+        args: [{ pipeline: spec.name, control: abTest.control, treatment: abTest.treatment }],
       });
     } catch (err) {
       // A rerun that reproduced the candidate finds its test running.
