@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ArtifactStore } from '../artifacts/store';
+import type { InputFeatures } from '../monitoring/input-features';
 
 /** Which traffic a version served: all of it, or one side of an A/B test. */
 export type Arm = 'production' | 'control' | 'treatment';
@@ -16,6 +17,8 @@ export interface RequestEvent {
   error: boolean;
   prompt_tokens: number;
   completion_tokens: number;
+  /** The question's length, language, category and word-bucket profile, for the drift check; never its text. */
+  features?: InputFeatures;
   /** Only where the spec allows text in the log (deployment.serving.log_text), PII redacted. */
   prompt?: string;
   answer?: string;
@@ -83,6 +86,14 @@ export async function readFeedbackWindow(
     }
   }
   return out;
+}
+
+/** Every batch of a pipeline's log, all versions and arms, in name order (version, arm, hour, write time). */
+export async function* readPipelineLog(store: ArtifactStore, pipeline: string): AsyncGenerator<LogEvent[]> {
+  for (const name of await store.listNamed(`feedback/${pipeline}/`)) {
+    const raw = await store.readNamed(name);
+    if (raw) yield JSON.parse(raw.toString('utf8')) as LogEvent[];
+  }
 }
 
 async function batchesIn(store: ArtifactStore, pipeline: string, version: number, arms: readonly Arm[], from: string | null, to: string): Promise<string[]> {

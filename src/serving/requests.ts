@@ -25,6 +25,8 @@ export const chatCompletionRequest = z.object({
   n: z.literal(1, { error: 'only n = 1 is supported' }).optional(),
   /** Routes the user to an A/B arm, the same one every time. */
   user: z.string().min(1).max(256).optional(),
+  /** As in OpenAI's API: up to 16 string pairs. `category` names the question's category for the drift check. */
+  metadata: z.record(z.string().max(64), z.string().max(512)).refine((m) => Object.keys(m).length <= 16, 'expected at most 16 keys').optional(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
 

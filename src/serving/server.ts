@@ -6,6 +6,7 @@ import type { FeedbackLogWriter } from './feedback-log';
 import { chatCompletionRequest, describeProblems, feedbackRequest, messageText } from './requests';
 import { completionId, parseCompletionId, route } from './routing';
 import type { LoadedModel, ServedModels } from './served-models';
+import { inputFeatures } from '../monitoring/input-features';
 
 export interface ServerOptions {
   models: ServedModels;
@@ -123,6 +124,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
           error: result === null,
           prompt_tokens: result?.promptTokens ?? 0,
           completion_tokens: result?.tokenIds.length ?? 0,
+          features: inputFeatures(lastUser, body.metadata?.category),
           ...(redact ? { prompt: redact(lastUser), ...(result ? { answer: redact(result.text) } : {}) } : {}),
         },
       );

@@ -12,5 +12,7 @@ export const monitoringStateQuery = defineQuery<MonitoringState>('monitoringStat
 export const pauseMonitoringSignal = defineSignal('pauseMonitoring');
 export const resumeMonitoringSignal = defineSignal('resumeMonitoring');
 export const stopMonitoringSignal = defineSignal('stopMonitoring');
+/** Check now rather than at the end of the interval: after a deployment, an incident, a fix. */
+export const checkMonitoringNowSignal = defineSignal('checkNow');
 
 export const abTestStateQuery = defineQuery<AbTestState>('abTestState');

@@ -13,7 +13,7 @@ import type * as control from '../activities/control';
 import { NON_RETRYABLE_FAILURES } from '../failures';
 import type { MonitoringInput, MonitoringState } from '../pipeline/types';
 import { workflowNow } from './status';
-import { monitoringStateQuery, pauseMonitoringSignal, resumeMonitoringSignal, stopMonitoringSignal } from './messages';
+import { checkMonitoringNowSignal, monitoringStateQuery, pauseMonitoringSignal, resumeMonitoringSignal, stopMonitoringSignal } from './messages';
 
 const { checkProductionHealth, sendAlert } = proxyActivities<typeof control>({
   startToCloseTimeout: '5 minutes',
@@ -31,7 +31,9 @@ export const CHECKS_PER_RUN = 100;
 export async function monitoringWorkflow(input: MonitoringInput): Promise<MonitoringState> {
   const state: MonitoringState = input.state ?? { iterations: 0, checkedUntil: null, paused: false, lastReport: null, alerts: 0, retrainings: [] };
   let stopped = false;
+  let checkRequested = false;
   setHandler(monitoringStateQuery, () => state);
+  setHandler(checkMonitoringNowSignal, () => void (checkRequested = true));
   setHandler(pauseMonitoringSignal, () => void (state.paused = true));
   setHandler(resumeMonitoringSignal, () => void (state.paused = false));
   setHandler(stopMonitoringSignal, () => void (stopped = true));
@@ -39,7 +41,9 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   const { thresholds, interval, retraining, alert } = input.monitoring;
   const checksPerRun = input.checksPerRun ?? CHECKS_PER_RUN;
   for (let checks = 0; checks < checksPerRun && !workflowInfo().continueAsNewSuggested; checks++) {
-    if (await condition(() => stopped, interval as Duration)) return state;
+    await condition(() => stopped || checkRequested, interval as Duration);
+    if (stopped) return state;
+    checkRequested = false;
     if (state.paused) {
       await condition(() => !state.paused || stopped);
       continue;

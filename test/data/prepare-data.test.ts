@@ -59,7 +59,7 @@ describe('prepareData', () => {
         train: 27,
         validation: 3,
         test: 4,
-        dropped: { low_satisfaction: 3, incomplete: 0, duplicate: 0, near_duplicate: 0, superseded: 0, skipped: 0 },
+        dropped: { low_satisfaction: 3, incomplete: 0, duplicate: 0, near_duplicate: 0, superseded: 0, skipped: 0, contaminated: 0 },
       });
       assert.equal(result.scores.completeness, 1);
       assert.equal(result.scores.duplicate_rate, 0);
@@ -213,7 +213,7 @@ describe('prepareData', () => {
       writeLines(dir, 'chat.jsonl', [JSON.stringify({ messages: [{ role: 'user', content: 'question 3' }, { role: 'assistant', content: 'Answer 3' }] })]);
       const spec = specWithData({ sources: [{ type: 'faq_csv', path: 'faq.csv' }, { type: 'chat_jsonl', path: 'chat.jsonl' }], quality: { min_examples: 10 } });
       const result = await prepareData({ spec, baseDir: dir });
-      assert.deepEqual(result.counts.dropped, { low_satisfaction: 0, incomplete: 0, duplicate: 1, near_duplicate: 0, superseded: 0, skipped: 0 });
+      assert.deepEqual(result.counts.dropped, { low_satisfaction: 0, incomplete: 0, duplicate: 1, near_duplicate: 0, superseded: 0, skipped: 0, contaminated: 0 });
       assert.equal(result.counts.kept, 12);
       assert.equal(result.scores.duplicate_rate, 1 / 13);
       const audit = (await openArtifactStore({ kind: 'local', dir: storeDir }).getBytes(result.audit)).toString('utf8').trim();
@@ -244,7 +244,7 @@ describe('prepareData', () => {
     }
   });
 
-  it('heartbeats the record count of each pass every 2000 records, when run as an activity', async () => {
+  it('heartbeats the record count of each pass every 2000 records, with the total the second pass will reach, when run as an activity', async () => {
     const dir = makeTempDir();
     try {
       const lines = Array.from({ length: 4500 }, (_, i) => JSON.stringify({ instruction: `Question ${i}?`, output: `Answer ${i}.` }));
@@ -257,9 +257,9 @@ describe('prepareData', () => {
       assert.deepEqual(heartbeats, [
         { pass: 'analysing', records: 2000 },
         { pass: 'analysing', records: 4000 },
-        { pass: 'writing', records: 0 },
-        { pass: 'writing', records: 2000 },
-        { pass: 'writing', records: 4000 },
+        { pass: 'writing', records: 0, total: 4500 },
+        { pass: 'writing', records: 2000, total: 4500 },
+        { pass: 'writing', records: 4000, total: 4500 },
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

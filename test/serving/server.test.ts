@@ -90,7 +90,7 @@ describe('tempered serve on a registered tiny model', function () {
   });
 
   it('records each request and its feedback in the log, with text only as the spec allows and PII redacted', async () => {
-    const response = await post('/v1/chat/completions', ask('My email is ana.lopez@example.com, where is my order?'), { 'x-user-id': 'ana' });
+    const response = await post('/v1/chat/completions', { ...ask('My email is ana.lopez@example.com, where is my order?'), metadata: { category: 'orders' } }, { 'x-user-id': 'ana' });
     const { id } = (await response.json()) as Completion;
     const feedback = await post('/v1/feedback', { id, resolved: true, rating: 4 });
     assert.equal(feedback.status, 202);
@@ -102,6 +102,10 @@ describe('tempered serve on a registered tiny model', function () {
     assert.ok(request.latency_s > 0 && request.completion_tokens >= 1);
     assert.ok(request.prompt?.includes('where is my order?'), 'the prompt is logged, as the spec allows');
     assert.ok(!request.prompt?.includes('ana.lopez@example.com'), `the address is redacted: ${request.prompt}`);
+    // What the drift check compares, logged with or without text.
+    assert.equal(request.features?.language, 'en');
+    assert.equal(request.features?.category, 'orders');
+    assert.equal(request.features?.chars, 'My email is ana.lopez@example.com, where is my order?'.length);
     assert.deepEqual(
       window.feedback.filter((f) => f.id === id).map(({ resolved, rating }) => ({ resolved, rating })),
       [{ resolved: true, rating: 4 }],

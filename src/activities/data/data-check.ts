@@ -88,6 +88,7 @@ async function checkData(
   const skippable = problems.fatal === 0 && problems.total <= spec.data.quality.max_skipped_fraction * rows;
   if (problems.total > 0 && !skippable) problems.throwIfAny();
 
+  const splitOfRoot = placeGroups(analysis, spec, files);
   const partial = countRecords(analysis, problems.total);
   let scores = computeScores(analysis, partial, null);
   let checks = qualityChecks(scores, partial, spec.data.quality);
@@ -103,9 +104,9 @@ async function checkData(
   const auditFile = options.auditFile ?? path.join(options.outDir, 'audit.jsonl');
   const auditWriter = new LineWriter(auditFile);
   const auditLog = new Audit(auditWriter);
-  const progress = new Progress('writing');
+  const progress = new Progress('writing', analysis.table.size);
   progress.beat();
-  const written = await writeSplits(inputs, files, spec, analysis, placeGroups(analysis, spec), options.outDir, auditLog, progress, pool, steps);
+  const written = await writeSplits(inputs, files, spec, analysis, splitOfRoot, options.outDir, auditLog, progress, pool, steps);
   await auditWriter.close();
   const changed = files.findIndex((_, i) => written.digests[i] !== analysis.digests[i]);
   if (changed !== -1) throw fail('DataSourceChanged', `${files[changed]!.display} changed while the data phase read it; the run is retried on a stable copy`);
@@ -127,13 +128,26 @@ async function checkData(
   return { passed: checks.every((c) => c.passed), report, written: { splits: written.files, audit: auditFile } };
 }
 
-/** Groups of kept records, placed by `assignSplits`; returns the split of a group by its root record. */
-function placeGroups(analysis: Analysis, spec: PipelineSpec): (root: number) => SplitName {
+/**
+ * Groups of kept records, placed by `assignSplits`; returns the split of a group by its root record.
+ *
+ * Records of train-only sources (production feedback) neither weigh in a group's placement nor move it: a group of
+ * them alone goes to train, and one that joins a validation or test group (the same question, a near duplicate)
+ * is dropped as contaminated, pointing at the held-out record it repeats. Feedback thus never reaches the
+ * held-out splits and never reshuffles them.
+ */
+function placeGroups(analysis: Analysis, spec: PipelineSpec, files: InputIndex[]): (root: number) => SplitName {
   const { table, groups } = analysis;
+  const trainOnly = (r: number) => files[table.file.get(r)]!.trainOnly;
   const groupOfRoot = new GrowableArray((n) => new Int32Array(n), -1);
   const list: SplitGroup[] = [];
+  const trainOnlyRecords: number[] = [];
   for (let r = 0; r < table.size; r++) {
     if (table.status.get(r) !== STATUS.kept) continue;
+    if (trainOnly(r)) {
+      trainOnlyRecords.push(r);
+      continue;
+    }
     const root = groups.find(r);
     let g = groupOfRoot.get(root);
     if (g === -1) {
@@ -145,7 +159,16 @@ function placeGroups(analysis: Analysis, spec: PipelineSpec): (root: number) => 
   }
   const placed = assignSplits(list, spec.data.split);
   const codes = new Uint8Array(placed.map((s) => SPLITS.indexOf(s)));
-  return (root) => SPLITS[codes[groupOfRoot.get(root)]!]!;
+  for (const r of trainOnlyRecords) {
+    const root = groups.find(r);
+    const g = groupOfRoot.get(root);
+    if (g !== -1 && placed[g] !== 'train') table.setStatus(r, 'contaminated', root);
+  }
+  // Groups of train-only records alone have no entry: train.
+  return (root) => {
+    const g = groupOfRoot.get(root);
+    return g === -1 ? 'train' : SPLITS[codes[g]!]!;
+  };
 }
 
 export function tempOutDir(): string {

@@ -13,6 +13,8 @@ export interface SourceInputs {
   /** Position in `data.sources`, for messages (`data.sources.1.path`). */
   index: number;
   files: InputFile[];
+  /** Production feedback: its records go to train only, never to the held-out splits (see placeGroups). */
+  trainOnly?: boolean;
   /** Why the source could not be resolved (a missing file, a glob matching nothing); reported in source order. */
   problem?: { file: string; message: string };
 }

@@ -7,6 +7,7 @@ import type { PipelineSpec } from '../../spec/schema';
 import { createHash } from 'node:crypto';
 import { runDataCheck, tempOutDir } from './data-check';
 import { resolveInputs, type SourceInputs } from './inputs';
+import { productionFeedbackSource } from './production-feedback';
 import { describeFailure } from './quality';
 import { digestInputs } from './record-stream';
 import type { DataReport } from './report';
@@ -33,14 +34,19 @@ export const DATA_PHASE_VERSION = 2;
 export async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
   const { spec, baseDir } = input;
   const store = openArtifactStore();
-  const inputs = await resolveInputs(spec, baseDir, { confine: true });
-  const key = await cacheKey(spec, inputs);
-  const cached = key ? await readCache(store, key) : null;
-  if (cached) return cached;
-
   const outDir = tempOutDir();
   try {
-    const result = await runDataCheck(spec, baseDir, { confine: true, outDir, writeWhenGateFails: false, inputs });
+    const inputs = await resolveInputs(spec, baseDir, { confine: true });
+    const feedback = spec.data.production_feedback.include ? await productionFeedbackSource(store, spec, outDir) : null;
+    // An empty file would be a data problem; an empty log is only nothing learnt yet.
+    if (feedback && feedback.records > 0) inputs.push(feedback.input);
+    const key = await cacheKey(spec, inputs);
+    const cached = key ? await readCache(store, key) : null;
+    if (cached) return cached;
+
+    // The feedback is read as the last of the spec's sources, in every step of the check.
+    const checked = inputs.length > spec.data.sources.length ? { ...spec, data: { ...spec.data, sources: inputs.map((s) => s.source) } } : spec;
+    const result = await runDataCheck(checked, baseDir, { confine: true, outDir, writeWhenGateFails: false, inputs });
     if (!result.passed || !result.written) throw gateFailure(result.report);
     const { splits, audit } = result.written;
     const report = result.report;
@@ -57,6 +63,7 @@ export async function prepareData(input: PrepareDataInput): Promise<PreparedData
         train: report.counts.train,
         validation: report.counts.validation,
         test: report.counts.test,
+        ...(feedback ? { feedback: feedback.records } : {}),
         dropped: report.counts.dropped,
       },
       scores: report.scores,

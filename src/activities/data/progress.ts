@@ -17,9 +17,13 @@ export class Progress {
   private records = 0;
   private readonly context = currentActivityContext();
 
-  /** `pass` names the step in the heartbeat: the data phase reads its sources twice. */
+  /**
+   * `pass` names the step in the heartbeat: the data phase reads its sources twice. `total` is the number of records
+   * the pass will count when known (the second pass rereads what the first counted), so a progress bar can show it.
+   */
   constructor(
     private readonly pass: 'analysing' | 'writing',
+    private readonly total: number | null = null,
     private readonly every = 2000,
   ) {}
 
@@ -30,7 +34,7 @@ export class Progress {
 
   /** Heartbeats now, before a step that reads no records (the SDK throttles heartbeats, so this is cheap). */
   beat(): void {
-    this.context?.heartbeat({ pass: this.pass, records: this.records });
+    this.context?.heartbeat({ pass: this.pass, records: this.records, ...(this.total !== null ? { total: this.total } : {}) });
   }
 
   get count(): number {

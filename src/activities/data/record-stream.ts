@@ -6,10 +6,13 @@ export interface InputIndex {
   display: string;
   source: number;
   expert: boolean;
+  trainOnly: boolean;
 }
 
 export function indexInputs(inputs: SourceInputs[]): InputIndex[] {
-  return inputs.flatMap(({ source, index, files }) => files.map((file) => ({ display: file.display, source: index, expert: source.expert })));
+  return inputs.flatMap(({ source, index, files, trainOnly }) =>
+    files.map((file) => ({ display: file.display, source: index, expert: source.expert, trainOnly: trainOnly === true })),
+  );
 }
 
 /** The sha256 of each file's stored bytes, read once before the passes: the cache key is built from content, not names. */

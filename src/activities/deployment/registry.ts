@@ -59,7 +59,7 @@ export async function registerModel(input: RegisterInput & { rollout?: Rollout }
       return { name, version: existing.version, stage: existing.stage, model: existing.model, entry: existing.entry, ...(abTest ? { abTest } : {}) };
     }
     const version = nextVersion(index);
-    const entry = await store.putJson(entryDocument(input, version));
+    const entry = await store.putJson(entryDocument(input, version, productionVersion(index)?.version ?? null));
     const actor = { by: 'pipeline', reason: `approved by ${input.approval.by}` };
     const added = addVersionIn(index, input.training.model, entry, version, { ...actor, reason: 'registered' });
     if (rollout === 'ab-test' && productionVersion(index)) {
@@ -78,8 +78,11 @@ export async function registerModel(input: RegisterInput & { rollout?: Rollout }
 
 export { readIndex, RegistryContentionError };
 
-/** The immutable record of one version; it names its version number, so each attempt builds its own. */
-function entryDocument(input: RegisterInput, version: number): unknown {
+/**
+ * The immutable record of one version; it names its version number, so each attempt builds its own. `replaces` is
+ * the production version when it was registered: the one a retraining was meant to improve on.
+ */
+function entryDocument(input: RegisterInput, version: number, replaces: number | null): unknown {
   return {
     kind: 'tempered.model-version/v1',
     name: input.spec.name,
@@ -88,6 +91,7 @@ function entryDocument(input: RegisterInput, version: number): unknown {
     exports: input.exports ?? null,
     baseModel: { id: input.spec.experiment.base_model, ggufFile: input.spec.experiment.gguf_file ?? null },
     lineage: {
+      replaces,
       specHash: input.specHash,
       spec: input.spec,
       codeVersion: codeVersion(),

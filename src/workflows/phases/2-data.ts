@@ -31,6 +31,8 @@ export async function dataPhase(tracker: PipelineTracker, pipeline: ResolvedPipe
       accuracy: round(data.scores.accuracy),
       duplicateRate: round(data.scores.duplicate_rate),
       cached: data.cached,
+      // Production answers learnt from, and those dropped for repeating a held-out question.
+      ...(data.counts.feedback !== undefined ? { feedback: data.counts.feedback, contaminated: data.counts.dropped.contaminated ?? 0 } : {}),
     });
     Object.assign(tracker.status.metrics, {
       data_completeness: data.scores.completeness,

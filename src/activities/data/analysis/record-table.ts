@@ -1,7 +1,8 @@
 import { GrowableArray } from './growable';
 
 /** What became of a record. */
-export const STATUS = { kept: 0, incomplete: 1, duplicate: 2, near_duplicate: 3, superseded: 4 } as const;
+/** `contaminated`: a production feedback record in the group of a validation or test record (see placeGroups). */
+export const STATUS = { kept: 0, incomplete: 1, duplicate: 2, near_duplicate: 3, superseded: 4, contaminated: 5 } as const;
 export type RecordStatus = keyof typeof STATUS;
 export const STATUS_NAMES = Object.keys(STATUS) as RecordStatus[];
 
