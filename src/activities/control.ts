@@ -8,3 +8,4 @@ export { verifyApproval } from './deployment/verify-approval';
 export { checkProductionHealth } from './monitoring/health';
 export { sendAlert } from './monitoring/alert';
 export { readAbTestWindow, concludeAbTest } from './rollout/ab-test';
+export { storeRunReport } from './reporting/run-report';

@@ -27,6 +27,13 @@ export function buildProgram(): Command {
     .description('phase, progress and metrics of a pipeline')
     .option('--json', 'print one JSON object as the last line')
     .action(async (id, opts) => exit(await (await import('./commands/status')).statusCommand(id, opts)));
+  program
+    .command('report <workflowId>')
+    .description('the run report as one self-contained HTML file: plan, data quality, loss curves, evaluation arms, readiness, gate, approval, A/B test, lineage')
+    .option('-o, --output <file>', 'where to write it (default: report-<workflowId>.html)')
+    .option('--stored', 'write the report the run stored at its end instead of making one now')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (id, opts) => exit(await (await import('./commands/report')).reportCommand(id, opts)));
   for (const decision of ['approve', 'reject'] as const) {
     program
       .command(`${decision} <workflowId>`)

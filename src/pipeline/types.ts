@@ -3,10 +3,12 @@
  * Everything here travels in Temporal history, so it holds references and small numbers, never data.
  */
 
+import type { DriftReport } from '../monitoring/input-drift';
 import type { AbAnalysis, ArmTally } from '../rollout/sequential-test';
 import type { EvaluationRuntime } from './runtimes';
 import type { ArtifactRef } from '../artifacts/store';
 import type { PipelineSpec } from '../spec/schema';
+import type { RunFacts, StoredRunReport } from '../report/run-facts';
 import type { TrialParams } from './sweep';
 
 export type { ArtifactRef, PipelineSpec };
@@ -101,7 +103,18 @@ export interface PreparedData {
     train: number;
     validation: number;
     test: number;
-    dropped: { low_satisfaction: number; incomplete: number; duplicate: number; near_duplicate: number; superseded: number; skipped: number };
+    /** Resolved production answers read from the serving log, when the spec includes them (before deduplication). */
+    feedback?: number;
+    dropped: {
+      low_satisfaction: number;
+      incomplete: number;
+      duplicate: number;
+      near_duplicate: number;
+      superseded: number;
+      skipped: number;
+      /** Production feedback repeating a validation or test question; absent from runs from before feedback. */
+      contaminated?: number;
+    };
   };
   /** The quality measures, each in [0, 1]. */
   scores: {
@@ -210,6 +223,8 @@ export interface TrainingResult {
   runtimeS: number;
   /** The forgetting guard's measures when the spec configures `training.forgetting`, else null; absent in results recorded before it existed. */
   forgetting?: ForgettingResult | null;
+  /** The training and validation loss by step (JSON, kind tempered.loss-curve/v1); absent in results recorded before it. */
+  curve?: ArtifactRef | null;
 }
 
 export interface ForgettingResult {
@@ -344,7 +359,7 @@ export interface PipelineResult {
   evaluationRuntime?: NonNullable<EvaluationResult['runtime']>;
   /** 95% intervals of the answer-based metrics of both models; absent from results recorded before them. */
   intervals?: { baseline: EvaluationResult['intervals'] | null; fineTuned: EvaluationResult['intervals'] | null };
-  training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'finalLoss' | 'bestEvalLoss' | 'bestStep' | 'earlyStopped' | 'resumedFromStep'>;
+  training: Pick<TrainingResult, 'steps' | 'trainLoss' | 'finalLoss' | 'bestEvalLoss' | 'bestStep' | 'earlyStopped' | 'resumedFromStep' | 'curve'>;
   /** Every trial of the sweep, when the spec asked for one. */
   sweep: SweepResult | null;
   /** The deployable forms of the model (merged, ONNX, quantized ONNX) and their lineage; null when none was asked for. */
@@ -361,6 +376,8 @@ export interface PipelineResult {
   /** The A/B test of the new version against production, when the spec rolls out by one. */
   abTestWorkflowId?: string | null;
   monitoringWorkflowId: string | null;
+  /** The run report (HTML) stored at the end of the run; absent from runs from before reports. */
+  report?: StoredRunReport | null;
 }
 
 export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -393,6 +410,10 @@ export interface PipelineStatus {
   /** The sweep's trials as they run, when the spec asked for one. */
   sweep: { strategy: 'grid' | 'random'; trials: SweepTrial[]; bestTrial: number | null } | null;
   outcome: PipelineOutcome | null;
+  /** What the run report is made of, kept as each phase ends; absent from runs from before reports. */
+  facts?: RunFacts;
+  /** The run report, once stored at the end of the run, or why it could not be made. */
+  report?: StoredRunReport | null;
 }
 
 /** Input of the long-running monitoring loop of one deployed model version. */
@@ -415,6 +436,8 @@ export interface HealthReport {
   accuracy: number | null;
   responseTimeP95: number | null;
   errorRate: number | null;
+  /** Population stability index of each input feature against the version's training questions; null without a reference or traffic. */
+  drift: DriftReport | null;
   breaches: string[];
   /** Too little traffic to judge. */
   insufficient: boolean;

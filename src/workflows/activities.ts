@@ -1,5 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type * as control from '../activities/control';
 import type * as cpu from '../activities/cpu';
 import type * as gpu from '../activities/gpu';
 import { NON_RETRYABLE_FAILURES } from '../failures';
@@ -33,3 +34,12 @@ export function gpuActivities(queues: TaskQueues, heartbeatTimeout: string) {
     retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
   });
 }
+
+/**
+ * The run report, rendered and stored at the end of a run on the control queue. A few retries: a report that
+ * cannot be made is recorded in the status, never a reason to fail the run.
+ */
+export const { storeRunReport } = proxyActivities<typeof control>({
+  startToCloseTimeout: '10 minutes',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
+});

@@ -1,10 +1,12 @@
 import type { PipelineInput, PipelineResult } from '../pipeline/types';
+import { plannedFacts } from '../report/run-facts';
 import { planningPhase } from './phases/1-planning';
 import { dataPhase } from './phases/2-data';
 import { experimentPhase } from './phases/3-experiment';
 import { evaluationPhase } from './phases/4-evaluation';
 import { ApprovalInbox, deploymentPhase } from './phases/5-deployment';
 import { continuousImprovementPhase } from './phases/6-continuous-improvement';
+import { recordRunReport } from './run-report';
 import { PipelineTracker } from './status';
 import { trainedPipeline } from './sweep';
 
@@ -15,13 +17,29 @@ import { trainedPipeline } from './sweep';
 export async function fineTuningPipeline(input: PipelineInput): Promise<PipelineResult> {
   const tracker = new PipelineTracker(typeof input.pipeline === 'string' ? input.pipeline : '(inline)');
   const inbox = new ApprovalInbox();
+  let result: PipelineResult;
+  try {
+    result = await sixPhases(tracker, inbox, input);
+  } catch (err) {
+    await recordRunReport(tracker, null, err);
+    throw err;
+  }
+  return { ...result, report: await recordRunReport(tracker, result) };
+}
 
+/** The phases in order; the tracker keeps what each produced for the status query and the run report. */
+async function sixPhases(tracker: PipelineTracker, inbox: ApprovalInbox, input: PipelineInput): Promise<PipelineResult> {
   const { pipeline, plan } = await planningPhase(tracker, input);
+  tracker.keep(plannedFacts(pipeline, plan));
   const data = await dataPhase(tracker, pipeline, plan);
+  tracker.keep({ data });
   const { baseline, training, sweep, exports, graphs } = await experimentPhase(tracker, pipeline, data);
+  tracker.keep({ baseline, training, exports });
   const trained = trainedPipeline(pipeline, sweep);
   const { result: fineTuned, outOfDomain } = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
+  tracker.keep({ fineTuned });
   const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, { baseline, fineTuned, outOfDomain }, graphs);
+  tracker.keep(deployment);
 
   let monitoringWorkflowId: string | null = null;
   if (deployment.modelVersion) {
@@ -50,6 +68,7 @@ export async function fineTuningPipeline(input: PipelineInput): Promise<Pipeline
       bestStep: training.bestStep ?? null,
       earlyStopped: training.earlyStopped,
       resumedFromStep: training.resumedFromStep,
+      curve: training.curve ?? null,
     },
     sweep,
     estimate: tracker.status.estimate,

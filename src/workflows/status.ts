@@ -1,6 +1,7 @@
 import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { PipelinePhase } from '../pipeline/search-attributes';
 import { PHASES, type PhaseName, type PhaseStatus, type PipelineStatus } from '../pipeline/types';
+import { emptyRunFacts, type RunFacts } from '../report/run-facts';
 import { statusQuery } from './messages';
 
 /**
@@ -24,6 +25,8 @@ export class PipelineTracker {
       arms: null,
       outOfDomain: null,
       outcome: null,
+      facts: emptyRunFacts(),
+      report: null,
     };
     setHandler(statusQuery, () => this.status);
   }
@@ -48,6 +51,11 @@ export class PipelineTracker {
     } finally {
       record.finishedAt = workflowNow();
     }
+  }
+
+  /** Keeps what a phase produced for the run's report (see RunFacts). */
+  keep(facts: Partial<RunFacts>): void {
+    Object.assign(this.status.facts!, facts);
   }
 
   skip(name: PhaseName, reason: string): void {

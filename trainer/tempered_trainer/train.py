@@ -106,6 +106,14 @@ def _loss_history(log_history: list[dict[str, Any]]) -> tuple[float | None, floa
     return (total / steps if steps else None), last
 
 
+def _loss_curve(log_history: list[dict[str, Any]]) -> dict[str, list[list[float]]]:
+    """Every logged training loss and validation loss as [step, loss], the resumed steps' included: the run report's curves."""
+    return {
+        "train": [[entry["step"], entry["loss"]] for entry in log_history if "loss" in entry and "step" in entry],
+        "validation": [[entry["step"], entry["eval_loss"]] for entry in log_history if "eval_loss" in entry and "step" in entry],
+    }
+
+
 def _training_sequences(
     cfg: TrainConfig, tokenizer: Any, train_ds: ChatDataset, replay_records: list[Record] | None
 ) -> tuple[list[dict[str, list[int]]], int]:
@@ -232,5 +240,6 @@ def run_train(cfg: TrainConfig, cancel: Cancellation, liveness: Liveness | None 
         replay_examples=replayed,
         held_out_loss_before=loss_before,
         held_out_loss_after=loss_after,
+        loss_curve=_loss_curve(state.log_history),
         runtime_s=round(time.perf_counter() - started_at, 3),
     )

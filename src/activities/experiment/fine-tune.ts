@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { openArtifactStore } from '../../artifacts/store';
+import { startTrainingThroughput } from '../../observability/training-throughput';
 import type { ArtifactRef, PipelineSpec, TrainingResult } from '../../pipeline/types';
+import { storeLossCurve } from '../../report/loss-curve';
 import { runTrainer, type TrainerChannel, type TrainerEvent } from '../trainer/trainer-process';
 import { activityWorkDir } from '../trainer/work-dir';
 import { CheckpointKeeper, NO_CHECKPOINT, type CheckpointState } from './checkpoints';
@@ -21,6 +23,8 @@ export interface TrainingProgress extends CheckpointState {
   totalSteps: number | null;
   loss: number | null;
   evalLoss: number | null;
+  /** Training tokens per second over the last logged steps, as the trainer measured them. */
+  tokensPerS?: number | null;
   /** What the trainer is doing: loading a model, training, evaluating, uploading. */
   phase: string | null;
 }
@@ -57,9 +61,13 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
   };
   ctx.heartbeat(progress);
 
+  const throughput = startTrainingThroughput();
   let earlyStopped = false;
   // Uploads run one at a time, in the order the trainer announced its checkpoints.
   let uploads: Promise<void> = Promise.resolve();
+  // A failed upload stops the trainer as a cancellation would: it would otherwise wait for its acknowledgement
+  // forever while still reporting itself alive, and the attempt would never end.
+  const uploadFailed = new AbortController();
   const onEvent = (event: TrainerEvent, trainer: TrainerChannel): void => {
     switch (event.event) {
       case 'started':
@@ -68,6 +76,8 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
       case 'step':
         progress.step = num(event.step) ?? progress.step;
         progress.loss = num(event.loss);
+        progress.tokensPerS = num(event.tokens_per_s);
+        throughput.report(progress.tokensPerS);
         progress.phase = 'training';
         break;
       case 'alive':
@@ -86,8 +96,8 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
           ctx.heartbeat(progress);
           trainer.send({ ack: step });
         });
-        // A failed upload fails the attempt below; the trainer, never acknowledged, waits until it is killed.
-        uploads.catch(() => undefined);
+        // A failed upload fails the attempt below, once the trainer has been stopped.
+        uploads.catch((err: unknown) => uploadFailed.abort(err));
         return;
       }
     }
@@ -99,7 +109,7 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
     done = await runTrainer({
       command: 'train',
       workDir,
-      signal: ctx.cancellationSignal,
+      signal: AbortSignal.any([ctx.cancellationSignal, uploadFailed.signal]),
       stallTimeoutMs: heartbeatTimeoutMs(spec),
       config: trainerTrainConfig(spec, {
         trainFile,
@@ -111,12 +121,14 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
       onEvent,
     });
   } finally {
+    throughput.end();
     // Whatever ended the trainer, a checkpoint it announced is stored (or its upload failed) before this attempt ends.
     await uploads.catch(() => undefined);
   }
   await uploads;
 
   const model = await store.putDirectory(String(done.model_dir));
+  const curve = await storeLossCurve(store, done.loss_curve);
   fs.rmSync(workDir, { recursive: true, force: true });
   return {
     model,
@@ -128,6 +140,7 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
     earlyStopped,
     resumedFromStep: resumeFrom ? (previous?.checkpointStep ?? null) : null,
     runtimeS: num(done.runtime_s) ?? 0,
+    curve,
     forgetting:
       forgetting.replayFile || forgetting.heldOutFile
         ? { heldOutLossBefore: num(done.held_out_loss_before), heldOutLossAfter: num(done.held_out_loss_after), replayExamples: num(done.replay_examples) ?? 0 }

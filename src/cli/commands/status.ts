@@ -17,6 +17,8 @@ export async function statusCommand(workflowId: string, opts: { json?: boolean }
       if (live.status) console.log(formatStatus(live.status));
       if (live.result) console.log(formatSummary(live.result));
       for (const line of live.activities.map(formatActivity).filter(Boolean)) console.log(`  now: ${line}`);
+      const report = live.result?.report ?? live.status?.report;
+      if (report) console.log(`  report: ${report.artifact ? `${report.artifact.uri} (tempered report ${workflowId} --stored -o report.html)` : `not made: ${report.error}`}`);
       console.log(`  Web UI: ${webUi}`);
     }
     return live.workflowStatus === 'FAILED' || live.workflowStatus === 'TERMINATED' ? EXIT.failed : EXIT.ok;
