@@ -5,6 +5,8 @@ import { statusQuery } from '../workflows/messages';
 
 export interface ActivityProgress {
   activity: string;
+  /** Tells apart executions of one activity type (the evaluation of each arm); a retry keeps its id. */
+  activityId?: string;
   attempt: number;
   details: Record<string, unknown> | null;
 }
@@ -37,6 +39,7 @@ export async function readLiveStatus(handle: WorkflowHandle): Promise<LiveStatus
     const payload = a.heartbeatDetails?.payloads?.[0];
     return {
       activity: a.activityType?.name ?? '?',
+      activityId: a.activityId ?? undefined,
       attempt: a.attempt ?? 1,
       details: payload ? (defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>) : null,
     };

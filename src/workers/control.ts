@@ -1,7 +1,4 @@
-import { runWorkers } from './create-workers';
+import { exitOnWorkerError, runWorkers } from './create-workers';
 
 /** Entrypoint of the control worker (workflows and light activities): `node dist/src/workers/control.js`. */
-runWorkers(['control']).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runWorkers(['control']).catch(exitOnWorkerError);

@@ -5,6 +5,9 @@ import * as gpuActivities from '../activities/gpu';
 import { stopTrainersForShutdown } from '../activities/trainer/trainer-groups';
 import { taskQueues, workerConcurrency } from '../config/queues';
 import { temporalSettings } from '../config/temporal';
+import { runtimeLogger } from '../observability/runtime';
+import { observabilitySettings } from '../observability/settings';
+import { observedWorkerOptions, ProcessObservability, type WorkerObservability } from '../observability/worker-observability';
 
 export type WorkerKind = 'control' | 'cpu' | 'gpu';
 
@@ -14,6 +17,8 @@ export interface WorkerSetup {
   /** A prebuilt workflow bundle (tests build it once); otherwise the control worker bundles `src/workflows`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   env?: NodeJS.ProcessEnv;
+  /** Metrics and tracing interceptors (worker processes set them from their environment; tests may leave them out). */
+  observability?: WorkerObservability;
 }
 
 /** Long activities' heartbeats reach the server this often, so `tempered status` shows live steps and loss. */
@@ -26,7 +31,8 @@ const GPU_SHUTDOWN_GRACE = '2 minutes';
 export async function createWorker(kind: WorkerKind, setup: WorkerSetup): Promise<Worker> {
   const queues = taskQueues(setup.env);
   const slots = workerConcurrency(setup.env);
-  const common = { connection: setup.connection, namespace: setup.namespace, taskQueue: queues[kind] };
+  const observed = observedWorkerOptions(setup.observability, kind === 'gpu' ? slots.gpu : null);
+  const common = { connection: setup.connection, namespace: setup.namespace, taskQueue: queues[kind], ...observed };
   switch (kind) {
     case 'control':
       return Worker.create({
@@ -63,14 +69,29 @@ export function handOverTrainingsOnShutdown(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopTrainersForShutdown);
 }
 
-/** Runs the given workers until SIGINT/SIGTERM (the SDK's default shutdown signals). */
+/**
+ * Runs the given workers until SIGINT/SIGTERM (the SDK's default shutdown signals), with the process's logging,
+ * metrics and tracing from its environment (see `src/observability/settings.ts`).
+ */
 export async function runWorkers(kinds: WorkerKind[]): Promise<void> {
+  const observability = await ProcessObservability.start(observabilitySettings(), `tempered-${kinds.join('-')}-worker`);
   if (kinds.includes('gpu')) handOverTrainingsOnShutdown();
   const { connection, namespace } = await connectWorkers();
   try {
-    const workers = await Promise.all(kinds.map((kind) => createWorker(kind, { connection, namespace })));
+    const queues = taskQueues();
+    await observability.serve(connection, namespace, kinds.map((kind) => ({ name: queues[kind], workflows: kind === 'control' })));
+    const workers = await Promise.all(kinds.map((kind) => createWorker(kind, { connection, namespace, observability })));
     await Promise.all(workers.map((w) => w.run()));
   } finally {
+    await observability.close();
     await connection.close();
   }
+}
+
+/** A worker entrypoint's last word: through the worker's logger (one JSON line where logs are JSON), then exit 1. */
+export function exitOnWorkerError(err: unknown): never {
+  const logger = runtimeLogger();
+  if (logger) logger.error('worker stopped', { error: err });
+  else console.error(err);
+  process.exit(1);
 }

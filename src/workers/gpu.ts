@@ -1,7 +1,4 @@
-import { runWorkers } from './create-workers';
+import { exitOnWorkerError, runWorkers } from './create-workers';
 
 /** Entrypoint of the gpu worker (training; one run per GPU slot): `node dist/src/workers/gpu.js`. */
-runWorkers(['gpu']).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runWorkers(['gpu']).catch(exitOnWorkerError);

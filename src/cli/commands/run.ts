@@ -1,18 +1,22 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { taskQueues } from '../../config/queues';
 import { webUiUrl } from '../../config/temporal';
 import { PipelineName, PipelinePhase } from '../../pipeline/search-attributes';
-import { PHASES, type PipelineInput, type PipelineResult } from '../../pipeline/types';
+import type { PipelineInput, PipelineResult } from '../../pipeline/types';
 import { workerRoots } from '../../config/roots';
 import { catalogueName } from '../../spec/catalogue';
 import { loadSpecFile, SpecError } from '../../spec/load';
 import type { fineTuningPipeline } from '../../workflows';
+import { installWorkerRuntime } from '../../observability/runtime';
+import { observabilitySettings } from '../../observability/settings';
 import { connectWorkers, createWorker } from '../../workers/create-workers';
 import { connectClient } from '../connect';
 import { EXIT, failureMessage, printJson } from '../output';
-import { formatActivity, formatSummary } from '../format';
+import { formatSummary } from '../format';
 import { readLiveStatus } from '../live-status';
+import { ProgressBars } from '../progress-bars';
+import { ProgressLines } from '../progress-lines';
+import type { ProgressView } from '../progress-steps';
 
 export interface RunOptions {
   wait?: boolean;
@@ -70,19 +74,19 @@ export async function runCommand(specRef: string, opts: RunOptions): Promise<num
 
 type Followed = { result: PipelineResult } | { error: string };
 
+/** How often a followed run is read: a describe and a query, cheap for the server. */
+const FOLLOW_POLL_MS = 2000;
+
 async function follow(handle: WorkflowHandle<typeof fineTuningPipeline>, print: boolean): Promise<Followed> {
-  let last = '';
+  // Bars need a terminal that redraws; a log (CI, a pipe) gets plain lines, a few per minute at most.
+  const view: ProgressView | null = print ? (process.stdout.isTTY ? new ProgressBars(process.stdout) : new ProgressLines(process.stdout)) : null;
   let running = true;
   const watcher = (async () => {
-    while (running) {
-      await new Promise((r) => setTimeout(r, 2000));
-      if (!running || !print) continue;
+    while (running && view) {
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+      if (!running) break;
       const live = await readLiveStatus(handle).catch(() => null);
-      if (!live?.status) continue;
-      const detail = live.activities.map(formatActivity).filter(Boolean).join('; ');
-      const line = `${phaseLabel(live.status.phase)}${detail ? `: ${detail}` : ''}`;
-      if (line !== last) console.log(line);
-      last = line;
+      if (live) view.update(live);
     }
   })();
   try {
@@ -93,6 +97,7 @@ async function follow(handle: WorkflowHandle<typeof fineTuningPipeline>, print: 
   } finally {
     running = false;
     await watcher;
+    view?.stop();
   }
 }
 
@@ -109,8 +114,8 @@ function report(workflowId: string, webUi: string, followed: Followed, json?: bo
 }
 
 async function withLocalWorkers<T>(fn: () => Promise<T>): Promise<T> {
-  // The progress lines are the output here; the workers speak up only for errors.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // The progress is the output here; the workers speak up only for errors.
+  await installWorkerRuntime({ ...observabilitySettings(), logLevel: 'ERROR', metricsPort: null });
   const { connection, namespace } = await connectWorkers();
   try {
     const workers = await Promise.all((['control', 'cpu', 'gpu'] as const).map((kind) => createWorker(kind, { connection, namespace })));
@@ -139,12 +144,6 @@ export function parseSets(sets: string[]): Record<string, unknown> {
     Object.defineProperty(overrides, s.slice(0, eq), { value, enumerable: true, writable: true, configurable: true });
   }
   return overrides;
-}
-
-/** `phase 3/6 experiment`: where the run is in the lifecycle. */
-function phaseLabel(phase: string): string {
-  const index = (PHASES as readonly string[]).indexOf(phase);
-  return index >= 0 ? `phase ${index + 1}/${PHASES.length} ${phase}` : phase;
 }
 
 function timestamp(): string {
