@@ -55,5 +55,14 @@ genai_venv() {
 }
 genai_venv
 
+# The Kubernetes manifests' offline validator (test/infra), in the trainer's venv but keyed on its own file:
+# changing infra/requirements.txt reinstalls only this, and a rebuilt venv drops the stamp with it.
+infra_stamp="$venv/.tempered-infra-$(hash_of infra/requirements.txt)"
+if [ ! -f "$infra_stamp" ]; then
+  echo "bootstrap: installing the manifest validator (kubernetes-validate) into $venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r infra/requirements.txt
+  touch "$infra_stamp"
+fi
+
 echo "bootstrap: building TypeScript"
 npx tsc -p tsconfig.json

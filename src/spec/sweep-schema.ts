@@ -8,8 +8,8 @@ import { z } from 'zod';
 /** Log-uniform sampling between two learning rates, for random search. */
 const learningRateRange = z
   .strictObject({
-    min: z.number().positive().max(1),
-    max: z.number().positive().max(1),
+    min: z.number().positive().max(1).describe('Lowest learning rate.'),
+    max: z.number().positive().max(1).describe('Highest learning rate.'),
   })
   .refine((r) => r.min <= r.max, { message: 'expected min <= max', path: ['max'] });
 
@@ -19,10 +19,10 @@ const parametersSchema = z
   .strictObject({
     learning_rate: z.union([choices(z.number().positive().max(1)), learningRateRange], {
       error: 'expected a list of learning rates, or { min, max } (sampled log-uniformly by random search)',
-    }).optional(),
-    lora_r: choices(z.int().positive()).optional(),
-    lora_alpha: choices(z.number().positive()).optional(),
-    epochs: choices(z.number().positive()).optional(),
+    }).optional().describe('Learning rates to try, or { min, max } sampled log-uniformly.'),
+    lora_r: choices(z.int().positive()).optional().describe('LoRA ranks to try.'),
+    lora_alpha: choices(z.number().positive()).optional().describe('LoRA alphas to try.'),
+    epochs: choices(z.number().positive()).optional().describe('Epoch counts to try.'),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
     message: 'expected at least one of learning_rate, lora_r, lora_alpha, epochs',
@@ -33,14 +33,14 @@ export const MAX_SWEEP_TRIALS = 64;
 
 export const sweepSchema = z
   .strictObject({
-    strategy: z.enum(['grid', 'random']).default('grid'),
+    strategy: z.enum(['grid', 'random']).default('grid').describe('Every combination, or random draws.'),
     /** Random search only: how many trials to sample. */
-    trials: z.int().positive().max(MAX_SWEEP_TRIALS).optional(),
+    trials: z.int().positive().max(MAX_SWEEP_TRIALS).optional().describe('Random search: how many trials to draw.'),
     /** Trials that train at once; more than the gpu workers' slots in total only makes trials wait in the queue. */
-    max_parallel: z.int().positive().default(1),
+    max_parallel: z.int().positive().default(1).describe('Trials that train at once.'),
     /** Seeds random search's sampling, so a rerun tries the same trials. */
-    seed: z.int().default(0),
-    parameters: parametersSchema,
+    seed: z.int().default(0).describe('Seed of the random draws.'),
+    parameters: parametersSchema.describe('The values to search.'),
   })
   .superRefine((s, ctx) => {
     if (s.strategy === 'random' && s.trials === undefined) {
