@@ -88,6 +88,21 @@ export async function readFeedbackWindow(
   return out;
 }
 
+/**
+ * One outcome per answer, the latest: a user who changes their mind, or a client that posts the same feedback
+ * twice, counts once. With `served`, only outcomes about answers logged as given count: feedback naming an id
+ * the server never answered (made up, or about a failed request) says nothing about a model.
+ */
+export function outcomesPerAnswer(feedback: readonly OutcomeEvent[], served?: ReadonlySet<string>): OutcomeEvent[] {
+  const latest = new Map<string, OutcomeEvent>();
+  for (const event of feedback) {
+    if (served && !served.has(event.id)) continue;
+    const earlier = latest.get(event.id);
+    if (!earlier || earlier.at <= event.at) latest.set(event.id, event);
+  }
+  return [...latest.values()];
+}
+
 /** Every batch of a pipeline's log, all versions and arms, in name order (version, arm, hour, write time). */
 export async function* readPipelineLog(store: ArtifactStore, pipeline: string): AsyncGenerator<LogEvent[]> {
   for (const name of await store.listNamed(`feedback/${pipeline}/`)) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ArtifactStore } from '../../artifacts/store';
-import { readPipelineLog, type OutcomeEvent, type RequestEvent } from '../../serving/feedback-log';
+import { outcomesPerAnswer, readPipelineLog, type OutcomeEvent, type RequestEvent } from '../../serving/feedback-log';
 import type { PipelineSpec } from '../../spec/schema';
 import { localFile } from './input/local-files';
 import type { SourceInputs } from './inputs';
@@ -19,18 +19,15 @@ export const FEEDBACK_CATEGORY = 'production-feedback';
 export async function productionFeedbackSource(store: ArtifactStore, spec: PipelineSpec, dir: string): Promise<{ input: SourceInputs; records: number }> {
   const { min_rating: minRating } = spec.data.production_feedback;
   const answers = new Map<string, RequestEvent>();
-  const outcomes = new Map<string, OutcomeEvent>();
+  const feedback: OutcomeEvent[] = [];
   for await (const batch of readPipelineLog(store, spec.name)) {
     for (const event of batch) {
-      if (event.type === 'request') {
-        if (!event.error && event.prompt && event.answer) answers.set(event.id, event);
-      } else {
-        // The latest word on an answer counts: a user may first say resolved, then come back.
-        const earlier = outcomes.get(event.id);
-        if (!earlier || earlier.at <= event.at) outcomes.set(event.id, event);
-      }
+      if (event.type === 'feedback') feedback.push(event);
+      else if (!event.error && event.prompt && event.answer) answers.set(event.id, event);
     }
   }
+  // The latest word on an answer counts: a user may first say resolved, then come back.
+  const outcomes = new Map(outcomesPerAnswer(feedback).map((f) => [f.id, f]));
   const learnt = [...answers.values()]
     .filter((answer) => {
       const outcome = outcomes.get(answer.id);

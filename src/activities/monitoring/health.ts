@@ -3,7 +3,7 @@ import { measureDrift, type DriftFeature } from '../../monitoring/input-drift';
 import type { InputFeatures } from '../../monitoring/input-features';
 import type { HealthReport, PipelineSpec } from '../../pipeline/types';
 import { percentile } from '../evaluation/metrics';
-import { readFeedbackWindow } from '../../serving/feedback-log';
+import { outcomesPerAnswer, readFeedbackWindow } from '../../serving/feedback-log';
 import { driftReferenceOf } from './drift-reference';
 
 export interface HealthInput {
@@ -17,7 +17,10 @@ export interface HealthInput {
 /** Production metrics of one model version over one window, compared with the spec's thresholds. */
 export async function checkProductionHealth(input: HealthInput): Promise<HealthReport> {
   const store = openArtifactStore();
-  const { requests, feedback } = await readFeedbackWindow(store, input.pipeline, input.modelVersion, { from: input.from, to: input.to });
+  const logged = await readFeedbackWindow(store, input.pipeline, input.modelVersion, { from: input.from, to: input.to });
+  const { requests } = logged;
+  // Feedback may come in a later window than its answer, so it cannot be matched to a request here; one per answer still.
+  const feedback = outcomesPerAnswer(logged.feedback);
   const t = input.thresholds;
   const window = { from: input.from ?? '', to: input.to };
   if (requests.length < t.min_samples) {

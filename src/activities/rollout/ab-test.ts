@@ -2,7 +2,7 @@ import { openArtifactStore } from '../../artifacts/store';
 import type { AbTestConfig, AbTestDecision } from '../../pipeline/types';
 import { promoteIn, readIndex, retireIn, updateIndex } from '../../registry/model-registry';
 import { emptyTally, latencyBucket, type AbAnalysis, type ArmTally } from '../../rollout/sequential-test';
-import { readFeedbackWindow, type Arm } from '../../serving/feedback-log';
+import { outcomesPerAnswer, readFeedbackWindow, type Arm } from '../../serving/feedback-log';
 
 export interface AbTestWindowInput {
   pipeline: string;
@@ -35,7 +35,9 @@ export async function readAbTestWindow(input: AbTestWindowInput): Promise<AbTest
       if (r.error) t.errors += 1;
       else t.latency[latencyBucket(r.latency_s)]! += 1;
     }
-    for (const f of feedback) {
+    // One vote per answer this arm gave since the test started: made-up ids and repeated posts sway nothing.
+    const served = new Set(requests.flatMap((r) => (r.error ? [] : [r.id])));
+    for (const f of outcomesPerAnswer(feedback, served)) {
       t.feedback += 1;
       if (f.resolved) t.resolved += 1;
     }
