@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { DecodingBatch, resultOf, type BatchContext, type PreparedRequest, type Row } from './batch-generation';
 import type { GenerationResult } from './runtime';
 
@@ -50,6 +51,7 @@ export class DecodeScheduler {
       while (!this.closedWith && (this.waiting.length > 0 || (this.batch?.rows.length ?? 0) > 0)) {
         const room = this.maxBatch - (this.batch?.rows.length ?? 0);
         if (this.waiting.length > 0 && room > 0) await this.admit(this.waiting.splice(0, room));
+        if (this.batch) this.answerFinished(this.batch);
         if (this.batch && this.batch.rows.length > 0) await this.guard(this.batch.rows, () => this.batch!.step());
         if (this.batch) this.answerFinished(this.batch);
       }
@@ -88,7 +90,14 @@ export class DecodeScheduler {
     }
   }
 
+  /** Answers the rows that ended, and those whose caller went away (with what they have), taking them out of the batch. */
   private answerFinished(batch: DecodingBatch): void {
+    for (const row of batch.rows) {
+      if (!row.finish && row.job.request.signal?.aborted) {
+        row.finish = 'cancelled';
+        row.finishedAt = performance.now();
+      }
+    }
     for (const row of batch.takeFinished()) {
       this.owners.get(row)?.resolve(resultOf(row, this.ctx));
       this.owners.delete(row);

@@ -30,9 +30,12 @@ export interface GenerationRequest {
    * may end in a partial character or the start of a stop sequence that later tokens complete or cut.
    */
   onText?: (text: string) => void;
+  /** Aborted when nobody waits for the answer any more (the client went away): the row leaves the batch at the next step. */
+  signal?: AbortSignal;
 }
 
-export type FinishReason = 'eos' | 'stop' | 'length';
+/** `cancelled`: the request's signal was aborted; the result holds what was generated until then. */
+export type FinishReason = 'eos' | 'stop' | 'length' | 'cancelled';
 
 export interface GenerationResult {
   text: string;

@@ -15,6 +15,8 @@ export interface RequestEvent {
   latency_s: number;
   /** No answer was given (model failure, timeout). */
   error: boolean;
+  /** The client went away before the answer was complete: not the model's failure, and no answer to judge or time. */
+  cancelled?: true;
   prompt_tokens: number;
   completion_tokens: number;
   /** The question's length, language, category and word-bucket profile, for the drift check; never its text. */

@@ -23,7 +23,7 @@ function sendError(reply: FastifyReply, status: number, message: string, type = 
   return reply.code(status).send({ error: { message, type, code: status } });
 }
 
-const FINISH: Record<FinishReason, 'stop' | 'length'> = { eos: 'stop', stop: 'stop', length: 'length' };
+const FINISH: Record<FinishReason, 'stop' | 'length'> = { eos: 'stop', stop: 'stop', length: 'length', cancelled: 'stop' };
 const SERVER_FAILED = 'the model failed to answer this request';
 
 /** What was wrong with the request, when the runtime refused it (a prompt too long for the model); null otherwise. */
@@ -108,6 +108,12 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(body.seed !== undefined ? { seed: body.seed } : {}),
       ...(body.stop !== undefined ? { stop: typeof body.stop === 'string' ? [body.stop] : body.stop } : {}),
     };
+    // A client that goes away before its answer is complete frees its row in the batch at the next step.
+    const gone = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
+    generation.signal = gone.signal;
     void reply.header('x-tempered-version', String(model.version)).header('x-tempered-arm', arm);
     const started = performance.now();
     const record = (result: GenerationResult | null) => {
@@ -122,6 +128,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
           at: new Date().toISOString(),
           latency_s: (performance.now() - started) / 1000,
           error: result === null,
+          ...(result?.finishReason === 'cancelled' ? { cancelled: true as const } : {}),
           prompt_tokens: result?.promptTokens ?? 0,
           completion_tokens: result?.tokenIds.length ?? 0,
           features: inputFeatures(lastUser, body.metadata?.category),
@@ -202,11 +209,13 @@ async function streamAnswer(
   try {
     const [result] = (await model.use((runtime) => runtime.generate([generation]))) as [GenerationResult];
     record(result);
+    if (raw.destroyed) return;
     send(result.text);
     raw.write(chunk({}, FINISH[result.finishReason]));
   } catch (err) {
     const problem = requestProblem(err);
     if (!problem) record(null);
+    if (raw.destroyed) return;
     raw.write(`data: ${JSON.stringify({ error: problem ? { message: problem, type: 'invalid_request_error' } : { message: SERVER_FAILED, type: 'server_error' } })}\n\n`);
   }
   end(reply);

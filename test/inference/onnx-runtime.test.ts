@@ -98,6 +98,19 @@ describe('the ONNX model runtime on the tiny model', function () {
       assert.ok(order.indexOf(1) < order.indexOf(0), `the short request that joined later is answered first: ${order.join(', ')}`);
     });
 
+    it('lets a request whose caller went away leave the batch at the next step, with what it has, the others unchanged', async () => {
+      const gone = new AbortController();
+      let texts = 0;
+      const [left, stayed] = await runtime.generate([
+        chat(conversations[0]!, { signal: gone.signal, onText: () => ++texts === 2 && gone.abort() }),
+        chat(conversations[1]!),
+      ]);
+      assert.equal(left!.finishReason, 'cancelled');
+      assert.deepEqual(left!.tokenIds, reference[0]!.generated_ids.slice(0, 2), 'two tokens, then no more steps for it');
+      assert.deepEqual(stayed!.tokenIds, reference[1]!.generated_ids);
+      assert.ok(reference[0]!.generated_ids.length > 2, 'the request had more to say');
+    });
+
     it('drops the padding no remaining row needs once a long prompt has left, without changing the others\' tokens', async () => {
       const [, short] = await runtime.generate([chat(longPrompt, { maxNewTokens: 2 }), chat(conversations[1]!)]);
       assert.deepEqual(short!.tokenIds, reference[1]!.generated_ids);

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { openArtifactStore, type ArtifactStore } from '../../src/artifacts/store';
 import { FeedbackLogWriter, readFeedbackWindow } from '../../src/serving/feedback-log';
-import { RegistryModels } from '../../src/serving/served-models';
+import type { GenerationRequest, ModelRuntime } from '../../src/inference/runtime';
+import { LoadedModel, RegistryModels } from '../../src/serving/served-models';
 import { createServer } from '../../src/serving/server';
 import { registerTinyVersion } from '../support/served-registry';
 
@@ -172,5 +174,50 @@ describe('tempered serve on a registered tiny model', function () {
     assert.equal(answered.status, 200);
     assert.ok(((await answered.json()) as Completion).choices[0]!.message.content !== undefined);
     await assert.rejects(fetch(`${closingUrl}/health`), 'the port is closed');
+  });
+
+  it('stops decoding for a client that goes away, and logs the request as cancelled, not failed', async () => {
+    const routing = models.routing();
+    assert.ok(routing?.kind === 'single');
+    const { runtime } = routing.model;
+    // The real runtime, asked only once the client has gone: deterministic, whatever the machine's speed.
+    const held = Object.assign(Object.create(runtime) as ModelRuntime, {
+      generate: async (requests: GenerationRequest[]) => {
+        const signal = requests[0]!.signal!;
+        if (!signal.aborted) await once(signal, 'abort');
+        return runtime.generate(requests);
+      },
+    });
+    const served = new LoadedModel(1, held, routing.model.policy, routing.model.name);
+    const heldApp = createServer({
+      models: { routing: () => ({ kind: 'single', model: served, arm: 'production' }), refresh: async () => false, pipeline: PIPELINE, close: async () => {} },
+      log,
+      apiKeys: [],
+    });
+    const heldUrl = await heldApp.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const client = new AbortController();
+      const response = await fetch(`${heldUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ask('Where is my order?', { stream: true, max_tokens: 32 })),
+        signal: client.signal,
+      });
+      const firstChunk = await response.body!.getReader().read();
+      assert.ok(firstChunk.value, 'the answer has begun');
+      client.abort();
+      let cancelled;
+      for (let i = 0; i < 100 && !cancelled; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        await log.flush();
+        const window = await readFeedbackWindow(store, PIPELINE, 1, { from: null, to: new Date().toISOString() });
+        cancelled = window.requests.find((r) => r.cancelled);
+      }
+      assert.ok(cancelled, 'the request is logged as cancelled');
+      assert.equal(cancelled.error, false, 'a client going away is not the model failing');
+      assert.equal(cancelled.completion_tokens, 1, 'the first token, then no more steps');
+    } finally {
+      await heldApp.close();
+    }
   });
 });

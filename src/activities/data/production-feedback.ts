@@ -23,7 +23,7 @@ export async function productionFeedbackSource(store: ArtifactStore, spec: Pipel
   for await (const batch of readPipelineLog(store, spec.name)) {
     for (const event of batch) {
       if (event.type === 'feedback') feedback.push(event);
-      else if (!event.error && event.prompt && event.answer) answers.set(event.id, event);
+      else if (!event.error && !event.cancelled && event.prompt && event.answer) answers.set(event.id, event);
     }
   }
   // The latest word on an answer counts: a user may first say resolved, then come back.

@@ -26,7 +26,7 @@ export async function checkProductionHealth(input: HealthInput): Promise<HealthR
   if (requests.length < t.min_samples) {
     return { window, samples: requests.length, accuracy: null, responseTimeP95: null, errorRate: null, drift: null, breaches: [], insufficient: true };
   }
-  const answered = requests.filter((e) => !e.error);
+  const answered = requests.filter((e) => !e.error && !e.cancelled);
   // Accuracy is what users said about answers; a window with too little feedback says nothing about it.
   const accuracy = feedback.length >= t.min_samples ? feedback.filter((e) => e.resolved).length / feedback.length : null;
   const errorRate = (requests.length - answered.length) / requests.length;

@@ -33,10 +33,10 @@ export async function readAbTestWindow(input: AbTestWindowInput): Promise<AbTest
     for (const r of requests) {
       t.requests += 1;
       if (r.error) t.errors += 1;
-      else t.latency[latencyBucket(r.latency_s)]! += 1;
+      else if (!r.cancelled) t.latency[latencyBucket(r.latency_s)]! += 1;
     }
     // One vote per answer this arm gave since the test started: made-up ids and repeated posts sway nothing.
-    const served = new Set(requests.flatMap((r) => (r.error ? [] : [r.id])));
+    const served = new Set(requests.flatMap((r) => (r.error || r.cancelled ? [] : [r.id])));
     for (const f of outcomesPerAnswer(feedback, served)) {
       t.feedback += 1;
       if (f.resolved) t.resolved += 1;
