@@ -22,6 +22,9 @@ export interface CheckpointState {
 
 export const NO_CHECKPOINT: CheckpointState = { checkpoint: null, checkpointStep: null, best: null };
 
+/** The scope's record of its newest checkpoint, written after each upload. */
+const LATEST = 'latest-checkpoint.json';
+
 /**
  * The fine-tune activity's checkpoints in a store scope of its own (one per workflow run and activity, the same
  * for every attempt), so that pruning deletes bytes nobody else can hold a ref to. The store keeps the last
@@ -37,9 +40,17 @@ export class CheckpointKeeper {
     this.state = { ...previous };
   }
 
-  /** The scope of the running fine-tune activity's checkpoints. */
-  static forCurrentActivity(store: ArtifactStore, previous?: CheckpointState): CheckpointKeeper {
-    return new CheckpointKeeper(store.scope(`checkpoints/run-${workDirName(currentActivity(), 'fine-tune')}`), previous);
+  /**
+   * The running fine-tune activity's checkpoints: the newer of what its last heartbeat says and what the scope
+   * records. A heartbeat reaches the server only every few seconds, so an attempt lost just after an upload may
+   * have announced a checkpoint the server never heard of and deleted the one it did: the record names the newest.
+   */
+  static async forCurrentActivity(store: ArtifactStore, heartbeat: CheckpointState = NO_CHECKPOINT): Promise<CheckpointKeeper> {
+    const scope = store.scope(`checkpoints/run-${workDirName(currentActivity(), 'fine-tune')}`);
+    const raw = await scope.readNamed(LATEST);
+    const recorded = raw ? (JSON.parse(raw.toString('utf8')) as CheckpointState) : NO_CHECKPOINT;
+    const newer = (recorded.checkpointStep ?? -1) > (heartbeat.checkpointStep ?? -1);
+    return new CheckpointKeeper(scope, newer ? recorded : heartbeat);
   }
 
   get current(): CheckpointState {
@@ -82,6 +93,8 @@ export class CheckpointKeeper {
     if (bestStep === step) best = { step, ref };
     else if (bestStep !== null && previous.checkpointStep === bestStep && previous.checkpoint) best = { step: bestStep, ref: previous.checkpoint };
     this.state = { checkpoint: ref, checkpointStep: step, best };
+    // Recorded before anything older is deleted: whoever resumes finds a checkpoint that exists.
+    await this.store.writeNamed(LATEST, JSON.stringify(this.state));
 
     const keep = [ref, ...(best ? [best.ref] : [])];
     const kept = new Set(keep.map((k) => k.sha256));

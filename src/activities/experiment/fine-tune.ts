@@ -49,10 +49,11 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
   const forgetting = await prepareForgettingData(spec, path.join(workDir, 'data', 'forgetting'));
 
   const previous = ctx.info.heartbeatDetails as TrainingProgress | undefined;
-  const checkpoints = CheckpointKeeper.forCurrentActivity(store, previous ?? NO_CHECKPOINT);
+  const checkpoints = await CheckpointKeeper.forCurrentActivity(store, previous ?? NO_CHECKPOINT);
   const resumeFrom = await checkpoints.restore(outputDir);
+  const resumedFromStep = resumeFrom ? checkpoints.current.checkpointStep : null;
   const progress: TrainingProgress = {
-    step: previous?.checkpointStep ?? 0,
+    step: checkpoints.current.checkpointStep ?? 0,
     totalSteps: previous?.totalSteps ?? null,
     loss: null,
     evalLoss: null,
@@ -138,7 +139,7 @@ export async function fineTune({ spec, train, validation }: FineTuneInput): Prom
     bestEvalLoss: num(done.best_eval_loss),
     bestStep: num(done.best_step),
     earlyStopped,
-    resumedFromStep: resumeFrom ? (previous?.checkpointStep ?? null) : null,
+    resumedFromStep,
     runtimeS: num(done.runtime_s) ?? 0,
     curve,
     forgetting:
