@@ -159,7 +159,7 @@ describe('the progress of `tempered run --wait`', () => {
       const phases = progress.map((l) => Number(/^phase (\d)\//.exec(l)![1]));
       assert.deepEqual(phases, [...phases].sort(), `phases in order:\n${run.stdout}`);
       assert.ok(
-        progress.some((l) => /^phase 3\/6 experiment: .*training \d+\/400 steps \(\d+%\), loss \d+(\.\d+)?, \d+ tokens\/s/.test(l)),
+        progress.some((l) => /^phase 3\/6 experiment: .*training \d+\/400 steps \(\d+%\), loss \d+(\.\d+)?, (eval loss \d+(\.\d+)?, )?\d+ tokens\/s/.test(l)),
         `a training line with step, loss and throughput in:\n${run.stdout}`,
       );
       assert.ok(progress.length <= Math.ceil(wallS / 10) + PHASES.length, `${progress.length} lines in ${wallS} s`);

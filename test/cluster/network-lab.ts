@@ -5,7 +5,7 @@
  *
  * Each host is a network namespace with one veth into a bridge in the `server` host (the LAN, 10.77.0.0/24), its
  * own hostname, and its own disk: `<lab dir>/hosts/<host>` mounted at /run/disk, with the other hosts' disks and
- * the machine's /tmp hidden under empty tmpfs mounts. The lab's own namespace is on the LAN too, as the client
+ * the machine's /tmp hidden under empty tmpfs mounts (but for the code, when it lies there). The lab's own namespace is on the LAN too, as the client
  * from which port forwards lead to the test outside. The lab is the init of its pid namespace: when it ends,
  * however it ends, the kernel ends every process it started.
  */
@@ -15,6 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
+import { projectRoot } from '../../src/config/paths';
 import { CLIENT_ADDRESS, HOST_DISK, LAN_PREFIX, SERVER_ADDRESS, SERVER_HOST, type LabProcess, type LabReply, type LabRequest, type LabStatus } from './lab-protocol';
 
 const run = promisify(execFile);
@@ -26,18 +27,25 @@ const FIRST_HOST_OCTET = 10;
 
 /**
  * Runs in a host's namespaces before the command: its hostname and its own view of the disks. Arguments: host,
- * its disk, the folder of all disks, the working directory, then the command.
+ * its disk, the folder of all disks, the working directory, the code's folder when it lies under /tmp (else
+ * empty), then the command. The code is shared read-only like an installed image, so a checkout under /tmp is
+ * set aside before the host's empty /tmp is mounted, and put back in it.
  */
 const HOST_ENTRY = [
   'set -e',
   'hostname "$0"',
   `mount --bind "$1" ${HOST_DISK}`,
   'mount -t tmpfs other-hosts "$2"',
+  'if [ -n "$4" ]; then mkdir -p "/run/code-$0" && mount --bind "$4" "/run/code-$0"; fi',
   'mount -t tmpfs host-tmp /tmp',
+  'if [ -n "$4" ]; then mkdir -p "$4" && mount --bind "/run/code-$0" "$4"; fi',
   'cd "$3"',
-  'shift 3',
+  'shift 4',
   'exec "$@"',
 ].join('\n');
+
+/** The code's folder, when the machine's /tmp holds it. */
+const codeUnderTmp = projectRoot.startsWith('/tmp/') ? projectRoot : '';
 
 class Lab {
   private readonly addresses = new Map<string, string>();
@@ -117,7 +125,7 @@ class Lab {
 
   private inHost(host: string, argv: string[], cwd = HOST_DISK): string[] {
     this.addressOf(host);
-    return ['netns', 'exec', host, 'unshare', '--uts', '--', 'sh', '-c', HOST_ENTRY, host, path.join(this.disks, host), this.disks, cwd, ...argv];
+    return ['netns', 'exec', host, 'unshare', '--uts', '--', 'sh', '-c', HOST_ENTRY, host, path.join(this.disks, host), this.disks, cwd, codeUnderTmp, ...argv];
   }
 
   /** Starts a long-running process in its own process group, its output in `<lab dir>/logs/<host>-<name>.log`. */
