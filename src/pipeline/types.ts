@@ -434,6 +434,8 @@ export interface HealthReport {
   window: { from: string; to: string };
   samples: number;
   accuracy: number | null;
+  /** Mean rating (1-5) of the rated feedback; null below min_samples ratings. Absent from reports from before ratings. */
+  satisfaction?: number | null;
   responseTimeP95: number | null;
   errorRate: number | null;
   /** Population stability index of each input feature against the version's training questions; null without a reference or traffic. */

@@ -325,6 +325,7 @@ const monitoringSchema = z
     thresholds: z
       .strictObject({
         min_accuracy: fraction.default(0.85).describe('Lowest share of answers users marked resolved.'),
+        min_satisfaction: z.number().min(1).max(5).optional().describe('Lowest mean rating (1-5) of the rated answers; unset, ratings are reported, not judged.'),
         max_response_time: z.number().positive().default(3).describe('Highest p95 latency, in seconds.'),
         max_error_rate: fraction.default(0.05).describe('Highest share of requests that got no answer.'),
         min_samples: z.int().positive().default(20).describe('Below this many requests (or feedback events, for accuracy) in a window nothing is judged.'),

@@ -24,11 +24,13 @@ export async function checkProductionHealth(input: HealthInput): Promise<HealthR
   const t = input.thresholds;
   const window = { from: input.from ?? '', to: input.to };
   if (requests.length < t.min_samples) {
-    return { window, samples: requests.length, accuracy: null, responseTimeP95: null, errorRate: null, drift: null, breaches: [], insufficient: true };
+    return { window, samples: requests.length, accuracy: null, satisfaction: null, responseTimeP95: null, errorRate: null, drift: null, breaches: [], insufficient: true };
   }
   const answered = requests.filter((e) => !e.error && !e.cancelled);
   // Accuracy is what users said about answers; a window with too little feedback says nothing about it.
   const accuracy = feedback.length >= t.min_samples ? feedback.filter((e) => e.resolved).length / feedback.length : null;
+  const ratings = feedback.flatMap((e) => (e.rating === undefined ? [] : [e.rating]));
+  const satisfaction = ratings.length >= t.min_samples ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null;
   const errorRate = (requests.length - answered.length) / requests.length;
   const responseTimeP95 = answered.length ? percentile(answered.map((e) => e.latency_s), 0.95) : 0;
   const features = requests.flatMap((e): InputFeatures[] => (e.features ? [e.features] : []));
@@ -37,10 +39,13 @@ export async function checkProductionHealth(input: HealthInput): Promise<HealthR
 
   const breaches: string[] = [];
   if (accuracy !== null && accuracy < t.min_accuracy) breaches.push(`accuracy ${accuracy.toFixed(3)} < ${t.min_accuracy}`);
+  if (satisfaction !== null && t.min_satisfaction !== undefined && satisfaction < t.min_satisfaction) {
+    breaches.push(`satisfaction ${satisfaction.toFixed(2)} < ${t.min_satisfaction}`);
+  }
   if (responseTimeP95 > t.max_response_time) breaches.push(`response time p95 ${responseTimeP95.toFixed(2)} s > ${t.max_response_time} s`);
   if (errorRate > t.max_error_rate) breaches.push(`error rate ${errorRate.toFixed(3)} > ${t.max_error_rate}`);
   for (const [feature, psi] of Object.entries(drift?.psi ?? {}) as [DriftFeature, number][]) {
     if (psi > t.max_input_drift) breaches.push(`input drift: ${feature} PSI ${psi.toFixed(3)} > ${t.max_input_drift}`);
   }
-  return { window, samples: requests.length, accuracy, responseTimeP95, errorRate, drift, breaches, insufficient: false };
+  return { window, samples: requests.length, accuracy, satisfaction, responseTimeP95, errorRate, drift, breaches, insufficient: false };
 }
