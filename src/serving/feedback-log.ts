@@ -80,9 +80,7 @@ export async function readFeedbackWindow(
   for (const name of await batchesIn(store, pipeline, version, arms, window.from, window.to)) {
     const writtenAt = name.slice(name.lastIndexOf('/') + 1, -'-00000000.json'.length);
     if ((from !== null && writtenAt <= from) || writtenAt > to) continue;
-    const raw = await store.readNamed(name);
-    if (!raw) continue;
-    for (const event of JSON.parse(raw.toString('utf8')) as LogEvent[]) {
+    for (const event of await readBatch(store, name)) {
       if (event.type === 'request') out.requests.push(event);
       else if (event.type === 'feedback') out.feedback.push(event);
     }
@@ -107,10 +105,13 @@ export function outcomesPerAnswer(feedback: readonly OutcomeEvent[], served?: Re
 
 /** Every batch of a pipeline's log, all versions and arms, in name order (version, arm, hour, write time). */
 export async function* readPipelineLog(store: ArtifactStore, pipeline: string): AsyncGenerator<LogEvent[]> {
-  for (const name of await store.listNamed(`feedback/${pipeline}/`)) {
-    const raw = await store.readNamed(name);
-    if (raw) yield JSON.parse(raw.toString('utf8')) as LogEvent[];
-  }
+  for (const name of await store.listNamed(`feedback/${pipeline}/`)) yield await readBatch(store, name);
+}
+
+/** One batch's events; none when it is gone (listed, then deleted). */
+async function readBatch(store: ArtifactStore, name: string): Promise<LogEvent[]> {
+  const raw = await store.readNamed(name);
+  return raw ? (JSON.parse(raw.toString('utf8')) as LogEvent[]) : [];
 }
 
 async function batchesIn(store: ArtifactStore, pipeline: string, version: number, arms: readonly Arm[], from: string | null, to: string): Promise<string[]> {

@@ -1,13 +1,6 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
-import type { CanonicalRecord } from '../data/records';
+import { readSplitRecords } from '../data/split-records';
 import { Bm25Retriever, ragMessages } from '../../evaluation/retrieval';
-
-/** The split files this project writes: one canonical record per line. */
-async function* readRecords(file: string): AsyncGenerator<CanonicalRecord> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as CanonicalRecord;
-}
 
 /**
  * The retrieval arms' test file: each test record with the `k` training answers that BM25 ranks highest for
@@ -16,11 +9,11 @@ async function* readRecords(file: string): AsyncGenerator<CanonicalRecord> {
  * at least one passage.
  */
 export async function writeWithRetrievedContext(trainFile: string, testFile: string, outFile: string, k: number): Promise<{ records: number; withPassages: number }> {
-  const retriever = await Bm25Retriever.fromRecords(readRecords(trainFile));
+  const retriever = await Bm25Retriever.fromRecords(readSplitRecords(trainFile));
   const out = fs.createWriteStream(outFile, 'utf8');
   let records = 0;
   let withPassages = 0;
-  for await (const record of readRecords(testFile)) {
+  for await (const record of readSplitRecords(testFile)) {
     const turns = record.messages.filter((m) => m.role !== 'system');
     const system = record.messages.find((m) => m.role === 'system')?.content;
     let question = '';

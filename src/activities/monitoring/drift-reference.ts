@@ -1,18 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { ArtifactRef, ArtifactStore } from '../../artifacts/store';
 import { buildDriftReference, type DriftReference } from '../../monitoring/input-drift';
 import { findVersion, readIndex } from '../../registry/model-registry';
+import { readSplitRecords } from '../data/split-records';
 
 interface VersionEntry {
   lineage?: { data?: { train?: ArtifactRef } };
-}
-
-interface TrainingRecord {
-  messages?: { role: string; content: string }[];
-  category?: string;
 }
 
 /**
@@ -41,10 +36,8 @@ async function trainingQuestions(store: ArtifactStore, train: ArtifactRef): Prom
     const file = path.join(dir, 'train.jsonl');
     await store.getFile(train, file);
     const questions: { question: string; category?: string }[] = [];
-    for await (const line of readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
-      if (!line.trim()) continue;
-      const record = JSON.parse(line) as TrainingRecord;
-      const question = record.messages?.filter((m) => m.role === 'user').at(-1)?.content;
+    for await (const record of readSplitRecords(file)) {
+      const question = record.messages.filter((m) => m.role === 'user').at(-1)?.content;
       if (question) questions.push({ question, ...(record.category ? { category: record.category } : {}) });
     }
     return questions;

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import readline from 'node:readline';
-import { answerOf, type CanonicalRecord } from '../records';
+import { answerOf } from '../records';
+import { readSplitRecords } from '../split-records';
 import type { NgramBloom } from '../signals/contamination';
 
 /** A test example counts as contaminated when at least this share of its n-grams occurs in train. */
@@ -23,9 +22,7 @@ export async function measureContamination(testFile: string, trainNgrams: NgramB
   let contaminated = 0;
   let total = 0;
   const top: ContaminationReport['examples'] = [];
-  for await (const line of readline.createInterface({ input: fs.createReadStream(testFile), crlfDelay: Infinity })) {
-    if (line === '') continue;
-    const record = JSON.parse(line) as CanonicalRecord;
+  for await (const record of readSplitRecords(testFile)) {
     const overlap = trainNgrams.overlap(answerOf(record));
     tested += 1;
     total += overlap;
