@@ -296,7 +296,7 @@ const deploymentSchema = z
         guardrails: z
           .strictObject({
             /** Roll back when the treatment's p95 latency is above the control's times this. */
-            max_latency_ratio: z.number().gt(1).default(1.25).describe('Roll back when the treatment p95 latency exceeds the control times this.'),
+            max_latency_ratio: z.number().gt(1).default(1.25).describe('Roll back when the treatment p95 latency exceeds the control times this and, by the mSPRT, significantly more of its answers are past that limit.'),
             /** Roll back when the treatment's error rate is significantly above the control's by more than this. */
             max_error_rate_increase: fraction.default(0.02).describe('Roll back when the treatment error rate is significantly higher by more than this.'),
           })

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type * as control from '../activities/control';
 import { NON_RETRYABLE_FAILURES } from '../failures';
@@ -38,6 +38,8 @@ export async function abTestWorkflow(input: AbTestInput): Promise<AbTestState> {
   setHandler(abTestStateQuery, () => state);
   if (!input.state) upsertSearchAttributes([{ key: PipelineName, value: input.pipeline }, { key: PipelinePhase, value: 'ab-test' }]);
 
+  // Tests begun before the latency guardrail became a sequential test keep deciding as they did.
+  const sequentialLatency = patched('sequential-latency-guardrail');
   const looksPerRun = input.looksPerRun ?? LOOKS_PER_RUN;
   for (let looks = 0; looks < looksPerRun && !workflowInfo().continueAsNewSuggested; looks++) {
     const to = workflowNow();
@@ -59,6 +61,7 @@ export async function abTestWorkflow(input: AbTestInput): Promise<AbTestState> {
       maxSamples: config.max_samples,
       maxLatencyRatio: config.guardrails.max_latency_ratio,
       maxErrorRateIncrease: config.guardrails.max_error_rate_increase,
+      latencyGuardrail: sequentialLatency ? 'sequential' : 'p95-ratio',
     });
     // The always-valid p-value is the smallest over all looks so far.
     state.pValue = Math.min(state.pValue, analysis.pValue);

@@ -226,7 +226,13 @@ describe('sequential A/B test (mSPRT)', () => {
       const t = latencies(random, 200, 0.2, 0.6);
       const early = analyseAbTest(c, t, config);
       assert.equal(early.decision.kind, 'rollback');
-      assert.match(early.decision.reason, /^treatment p95 latency 0\.\d{3} s vs control 0\.\d{3} s exceeds the 1\.25x limit$/);
+      assert.match(
+        early.decision.reason,
+        /^treatment p95 latency 0\.\d{3} s vs control 0\.\d{3} s exceeds the 1\.25x limit; 0\.\d{3} of its answers took over 0\.\d{3} s vs control 0\.0\d{2}, mSPRT significant at alpha 0\.05 after 200\/2000 answered requests$/,
+      );
+      // Tests begun before the sequential guardrail (their workflows replay with it) compare the p95s alone.
+      const before = analyseAbTest(c, t, { ...config, latencyGuardrail: 'p95-ratio' });
+      assert.match(before.decision.reason, /^treatment p95 latency 0\.\d{3} s vs control 0\.\d{3} s exceeds the 1\.25x limit$/);
       const better = analyseAbTest({ ...c, feedback: 2000, resolved: 1000 }, { ...t, feedback: 200, resolved: 180 }, config);
       assert.equal(better.decision.kind, 'rollback');
       assert.match(better.decision.reason, /latency/);
@@ -248,6 +254,70 @@ describe('sequential A/B test (mSPRT)', () => {
       const overflow = analyseAbTest(at(20), tally({ requests: 500, latencyS: 100 }), config);
       assert.equal(overflow.decision.kind, 'rollback');
       assert.match(overflow.decision.reason, /treatment p95 latency over 60\.2 s/);
+    });
+
+    it('names the share of answers past the limit in its reason, from histogram buckets', () => {
+      // Control: 95 answers at bucket 20 and 5 at 21, so its p95 is bucket 20 and the limit (x1.25) is bucket 21's bound.
+      const c = { ...emptyTally(), requests: 100 };
+      c.latency[20] = 95;
+      c.latency[21] = 5;
+      // Treatment: 60 at bucket 20, 40 at bucket 22: its p95 is bucket 22, past the limit.
+      const t = { ...emptyTally(), requests: 100 };
+      t.latency[20] = 60;
+      t.latency[22] = 40;
+      const a = analyseAbTest(c, t, config);
+      assert.equal(a.decision.kind, 'rollback');
+      assert.equal(
+        a.decision.reason,
+        `treatment p95 latency ${LATENCY_BUCKETS_S[22].toFixed(3)} s vs control ${LATENCY_BUCKETS_S[20].toFixed(3)} s exceeds the 1.25x limit; ` +
+          `0.400 of its answers took over ${LATENCY_BUCKETS_S[21].toFixed(3)} s vs control 0.000, mSPRT significant at alpha 0.05 after 100/100 answered requests`,
+      );
+      // Six answers past the limit instead of forty: the p95 is past it too, but one look at 100 answers cannot tell it from noise.
+      t.latency[20] = 94;
+      t.latency[22] = 6;
+      assert.equal(analyseAbTest(c, t, config).decision.kind, 'continue');
+      assert.equal(analyseAbTest(c, t, { ...config, latencyGuardrail: 'p95-ratio' }).decision.kind, 'rollback');
+    });
+
+    describe('under continuous monitoring, simulated', function () {
+      this.timeout(120_000);
+      // Log-normal latencies (median 0.8 s, sigma 1: a long tail, as answers of very different lengths give), a look
+      // after every 50 requests up to 4,000, at least 100 answered per arm.
+      const latencyExperiments = (seed: number, share: number, slowdown: number, guardrail: SequentialTestConfig['latencyGuardrail']) => {
+        const random = seededRandom(seed);
+        const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+        const runs = 200;
+        let rolledBack = 0;
+        for (let run = 0; run < runs; run++) {
+          const arms = { control: emptyTally(), treatment: emptyTally() };
+          for (let request = 1; request <= 4000; request++) {
+            const arm = random() < share ? 'treatment' : 'control';
+            arms[arm].requests += 1;
+            arms[arm].latency[latencyBucket((arm === 'treatment' ? slowdown : 1) * 0.8 * Math.exp(normal()))] += 1;
+            if (request % 50 === 0 && analyseAbTest(arms.control, arms.treatment, { ...config, maxSamples: 10_000, latencyGuardrail: guardrail }).decision.kind === 'rollback') {
+              rolledBack += 1;
+              break;
+            }
+          }
+        }
+        return rolledBack / runs;
+      };
+
+      for (const share of [0.5, 0.1]) {
+        it(`keeps false latency rollbacks of equal arms (share ${share}) under alpha, where comparing p95s at every look does not`, () => {
+          const sequential = latencyExperiments(400 + share * 10, share, 1, 'sequential');
+          const ratio = latencyExperiments(400 + share * 10, share, 1, 'p95-ratio');
+          console.log(`      equal latency, share ${share}: sequential ${sequential}, p95 ratio alone ${ratio}`);
+          assert.ok(sequential <= config.alpha, `false rollbacks ${sequential}`);
+          assert.ok(ratio > config.alpha, `p95 ratio alone rolled back ${ratio}`);
+        });
+
+        it(`rolls back a treatment twice as slow (share ${share}) within 4,000 requests`, () => {
+          const rate = latencyExperiments(500 + share * 10, share, 2, 'sequential');
+          console.log(`      twice as slow, share ${share}: rolled back ${rate}`);
+          assert.ok(rate >= 0.95, `rolled back ${rate}`);
+        });
+      }
     });
 
     it('rolls back a treatment failing 10% of requests against 1%, naming errors', () => {
