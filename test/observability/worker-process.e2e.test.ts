@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { taskQueues } from '../../src/config/queues';
 import { fineTuningPipeline } from '../../src/workflows';
 import { useTestCatalogue } from '../support/catalogue';
+import { lastJsonLine, tempered } from '../support/cli';
 import { freePort } from '../support/ports';
 import { fixtures, startTemporal, useTempArtifactStore } from '../support/temporal';
 import { OtlpCollector, type ReceivedSpan } from './otlp-collector';
@@ -81,13 +82,14 @@ describe('a worker process with metrics, JSON logs and tracing on', function () 
   let handle: WorkflowHandle<typeof fineTuningPipeline>;
   let runId: string;
   let failure: unknown;
+  let settings: NodeJS.ProcessEnv;
 
   before(async () => {
     useTempArtifactStore();
     useTestCatalogue({ 'tiny-support-bad-data': { data: { sources: [{ type: 'chat_logs', path: path.join(fixtures, 'bad-data', 'chat-malformed.jsonl') }] } } });
     env = await startTemporal();
     collector = new OtlpCollector();
-    const settings = {
+    settings = {
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace ?? 'default',
       TEMPERED_LOG_FORMAT: 'json',
@@ -185,5 +187,18 @@ describe('a worker process with metrics, JSON logs and tracing on', function () 
     assert.equal(scheduled?.name, 'StartActivity:prepareData', 'an activity\'s span is the child of the span that scheduled it');
     assert.equal(scheduled?.parentSpanId, workflow.spanId, 'which is the workflow run\'s');
     assert.ok([...collector.contentTypes].every((t) => t.startsWith('application/json')), [...collector.contentTypes].join());
+  });
+
+  it('traces a run started from the CLI from its start: the workflow\'s span is the child of the command\'s', async () => {
+    const workflowId = `obs-cli-${Date.now()}`;
+    const started = await tempered(['run', 'tiny-support-bad-data', '--id', workflowId, '--json'], settings);
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(lastJsonLine(started.stdout).workflowId, workflowId);
+    const span = (what: string, match: (s: ReceivedSpan) => boolean) => until(what, () => collector.spans.find(match) ?? null, 60_000);
+    const start = await span('the CLI\'s start span', (s) => s.name === 'StartWorkflow:fineTuningPipeline' && s.service === 'tempered-cli');
+    const workflow = await span('the workflow\'s span', (s) => s.name === 'RunWorkflow:fineTuningPipeline' && s.traceId === start.traceId);
+    assert.equal(workflow.parentSpanId, start.spanId);
+    assert.equal(workflow.service, 'tempered-control-worker');
+    await span('the data phase\'s span in the same trace', (s) => s.name === 'RunActivity:prepareData' && s.traceId === start.traceId);
   });
 });
