@@ -1,5 +1,5 @@
 import { describeTrial } from '../pipeline/sweep';
-import type { ArmsTable, OutOfDomainResult, PipelineResult, PipelineStatus, SweepTrial } from '../pipeline/types';
+import type { ArmsTable, OutOfDomainResult, PipelineResult, PipelineStatus, SweepTrial, VariantsTable } from '../pipeline/types';
 import type { ActivityProgress } from './live-status';
 
 const n = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : String(Math.round(x * 10 ** digits) / 10 ** digits));
@@ -14,6 +14,7 @@ export function formatStatus(status: PipelineStatus): string {
     lines.push(`  ${i + 1} ${p.name.padEnd(22)} ${p.state.padEnd(9)} ${summary}`);
   });
   if (status.arms) lines.push(...formatArms(status.arms));
+  if (status.variants) lines.push(...formatVariants(status.variants));
   if (status.estimate) lines.push(`  training estimate: ${formatEstimate(status.estimate)}`);
   for (const note of status.estimate?.notes ?? []) lines.push(`    ${note}`);
   if (status.sweep) {
@@ -42,6 +43,19 @@ function formatArms(table: ArmsTable): string[] {
     const vs = row.vsBase?.token_f1;
     const diff = vs ? `${vs.difference >= 0 ? '+' : ''}${n(vs.difference)} [${n(vs.lower)}, ${n(vs.upper)}] p=${n(vs.pValue)}` : '';
     lines.push(`                ${row.arm.padEnd(11)} ${cell(row, 'accuracy')} ${cell(row, 'token_f1')} ${cell(row, 'chrf')} ${n(row.metrics.response_time, 2).padEnd(6)} ${diff}`.trimEnd());
+  }
+  return lines;
+}
+
+/** The model's other graphs: answers left as the evaluated graph gave them, and each one's change in token F1 and accuracy. */
+function formatVariants(table: VariantsTable): string[] {
+  const change = (c: { difference: number; lower: number; upper: number; pValue: number } | undefined) =>
+    c ? `${c.difference >= 0 ? '+' : ''}${n(c.difference)} [${n(c.lower)}, ${n(c.upper)}] p=${n(c.pValue)}` : 'n/a';
+  const vs = `vs ${table.reference}`;
+  const lines = [`  variants      ${'graph'.padEnd(15)} ${'same answers'.padEnd(13)} ${`token F1 ${vs}`.padEnd(32)} ${`accuracy ${vs}`.padEnd(32)} p95 s`];
+  for (const row of table.rows) {
+    const same = `${row.sameAnswers}/${row.samples}`;
+    lines.push(`                ${row.runtime.padEnd(15)} ${same.padEnd(13)} ${change(row.vsReference?.token_f1).padEnd(32)} ${change(row.vsReference?.accuracy).padEnd(32)} ${n(row.metrics.response_time, 2)}`);
   }
   return lines;
 }
@@ -87,6 +101,7 @@ export function formatSummary(r: PipelineResult): string {
     ...(r.exports ? [`  exports       ${[r.exports.merged && `merged ${r.exports.merged.uri}`, r.exports.onnx && `onnx ${r.exports.onnx.uri}`, r.exports.onnxQuantized && `onnx-quantized ${r.exports.onnxQuantized.uri}`, r.exports.onnxGenai && `onnx-genai ${r.exports.onnxGenai.uri}`].filter(Boolean).join('; ')}`] : []),
     `  4 evaluation    ${r.evaluationRuntime ? `on ${r.evaluationRuntime}: ` : ''}accuracy ${n(r.fineTuned.accuracy)}${ci(r.intervals?.fineTuned, 'accuracy')}, token F1 ${n(r.fineTuned.token_f1)}${ci(r.intervals?.fineTuned, 'token_f1')}, test loss ${n(r.fineTuned.loss)}, p95 response ${n(r.fineTuned.response_time, 2)} s, consistency ${n(r.fineTuned.consistency)}`,
     ...(r.arms ? formatArms(r.arms) : []),
+    ...(r.variants ? formatVariants(r.variants) : []),
     ...(r.outOfDomain ? [`  out of domain ${formatOutOfDomain(r.outOfDomain)}`] : []),
     ...(readiness.length > 0 ? [`  readiness     ${readiness.map((g) => `${g.metric} ${g.passed ? 'ok' : 'FAILED'}`).join(', ')}`] : []),
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +

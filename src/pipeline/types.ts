@@ -207,6 +207,27 @@ export interface ArmsTable {
   report: ArtifactRef;
 }
 
+/** The fine-tuned model on its other exported graphs (4-bit, genai int4), each against the graph evaluation runs. */
+export interface VariantsTable {
+  /** The graph the evaluation (and the gate) ran on. */
+  reference: EvaluationRuntime;
+  rows: {
+    runtime: EvaluationRuntime;
+    /** Test examples both graphs answered. */
+    samples: number;
+    /** Of those, answered exactly as the reference graph did; `agreement` is the share. */
+    sameAnswers: number;
+    agreement: number;
+    metrics: EvaluationResult['metrics'];
+    intervals: EvaluationResult['intervals'] | null;
+    /** Per metric: the mean difference to the reference graph, its 95% interval and the paired test's p-value. */
+    vsReference: Record<string, { difference: number; lower: number; upper: number; pValue: number }> | null;
+    report: ArtifactRef;
+  }[];
+  /** The table as stored (JSON, kind tempered.evaluation-variants/v1). */
+  report: ArtifactRef;
+}
+
 export interface TrainingResult {
   /** The adapter (LoRA) or full model directory, as a directory manifest. */
   model: ArtifactRef;
@@ -368,6 +389,8 @@ export interface PipelineResult {
   arms?: ArmsTable | null;
   /** What fine-tuning cost outside its domain, when the spec names an out-of-domain set. */
   outOfDomain?: OutOfDomainResult | null;
+  /** The model's other exported graphs against the evaluated one; absent from results recorded before. */
+  variants?: VariantsTable | null;
   /** The training estimate made before training, with the actual figures next to it. */
   estimate: (TrainingEstimate & { actual: EstimateComparison | null }) | null;
   gate: GateResult;
@@ -407,6 +430,8 @@ export interface PipelineStatus {
   arms: ArmsTable | null;
   /** Both models on the out-of-domain set, when the spec names one; absent from runs from before it. */
   outOfDomain?: OutOfDomainResult | null;
+  /** The fine-tuned model's other exported graphs against the evaluated one; absent from runs from before it. */
+  variants?: VariantsTable | null;
   /** The sweep's trials as they run, when the spec asked for one. */
   sweep: { strategy: 'grid' | 'random'; trials: SweepTrial[]; bestTrial: number | null } | null;
   outcome: PipelineOutcome | null;

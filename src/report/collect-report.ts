@@ -218,6 +218,7 @@ function evaluationSection(facts: RunFacts, status: PipelineStatus | null, resul
     runtime: facts.fineTuned?.runtime ?? result?.evaluationRuntime ?? null,
     arms,
     outOfDomain: status?.outOfDomain ?? result?.outOfDomain ?? null,
+    variants: status?.variants ?? result?.variants ?? null,
     samples,
   };
 }

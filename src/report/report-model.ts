@@ -22,6 +22,7 @@ import type {
   PipelineStatus,
   Plan,
   PreparedData,
+  VariantsTable,
 } from '../pipeline/types';
 import type { RunningAbTest, StageChange } from '../registry/model-registry';
 import type { LossCurve } from './loss-curve';
@@ -113,6 +114,8 @@ export interface EvaluationSection {
   runtime: string | null;
   arms: ArmRow[];
   outOfDomain: OutOfDomainResult | null;
+  /** The fine-tuned model's other exported graphs against the evaluated one; null when not compared. */
+  variants: VariantsTable | null;
   /** The fine-tuned model's first answers next to the references. */
   samples: SampleAnswer[];
 }

@@ -188,6 +188,15 @@ const evaluationSchema = z
      * own export of the same kind, made once per base model.
      */
     runtime: z.enum(EVALUATION_RUNTIMES).default('onnx').describe('What generates the answers: an ONNX export on onnxruntime-node, or the PyTorch model.'),
+    /**
+     * With an ONNX runtime, also answer the test split with the fine-tuned model's other exported ONNX graphs (the
+     * 4-bit one, the genai builder's int4 one), and report how many answers each leaves unchanged and what it does to
+     * every metric, paired against the evaluated graph. It costs one more generation pass per variant.
+     */
+    compare_variants: z
+      .boolean()
+      .default(true)
+      .describe("With an ONNX runtime, also evaluate the model's other exported ONNX graphs: answers unchanged and each metric's paired change."),
     /** Cap on test examples generated per model; generation dominates evaluation time on a CPU. */
     max_samples: z.int().positive().optional().describe('Cap on test examples answered per model.'),
     max_new_tokens: z.int().positive().default(64).describe('Longest answer generated, in tokens.'),

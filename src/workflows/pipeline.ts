@@ -36,7 +36,7 @@ async function sixPhases(tracker: PipelineTracker, inbox: ApprovalInbox, input: 
   const { baseline, training, sweep, exports, graphs } = await experimentPhase(tracker, pipeline, data);
   tracker.keep({ baseline, training, exports });
   const trained = trainedPipeline(pipeline, sweep);
-  const { result: fineTuned, outOfDomain } = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
+  const { result: fineTuned, outOfDomain, variants } = await evaluationPhase(tracker, trained, data, training, baseline, graphs);
   tracker.keep({ fineTuned });
   const deployment = await deploymentPhase(tracker, inbox, trained, data, training, exports, { baseline, fineTuned, outOfDomain }, graphs);
   tracker.keep(deployment);
@@ -74,6 +74,7 @@ async function sixPhases(tracker: PipelineTracker, inbox: ApprovalInbox, input: 
     estimate: tracker.status.estimate,
     arms: tracker.status.arms,
     outOfDomain,
+    variants,
     exports,
     gate: deployment.gate,
     approval: deployment.approval,

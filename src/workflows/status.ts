@@ -24,6 +24,7 @@ export class PipelineTracker {
       estimate: null,
       arms: null,
       outOfDomain: null,
+      variants: null,
       outcome: null,
       facts: emptyRunFacts(),
       report: null,

@@ -105,6 +105,15 @@ describe('fineTuningPipeline on a real Temporal server', function () {
     for (const row of result.arms!.rows) {
       assert.equal((await openArtifactStore().getJson<{ runtime: string }>(row.report)).runtime, 'onnx', `${row.arm} evaluated on onnx`);
     }
+    // The exported 4-bit graph answered the same questions, and what it changed is measured against the onnx graph.
+    assert.equal(result.variants?.reference, 'onnx');
+    const quantized = result.variants!.rows[0]!;
+    assert.deepEqual([result.variants!.rows.length, quantized.runtime, quantized.samples], [1, 'onnx-quantized', result.arms!.rows[1]!.samples]);
+    assert.ok(quantized.sameAnswers <= quantized.samples && quantized.agreement === quantized.sameAnswers / quantized.samples, JSON.stringify(quantized));
+    const f1Change = quantized.vsReference!.token_f1!;
+    assert.ok(Math.abs(f1Change.difference - (quantized.metrics.token_f1 - result.fineTuned.token_f1)) < 1e-9, JSON.stringify(f1Change));
+    assert.equal((await openArtifactStore().getJson<{ runtime: string }>(quantized.report)).runtime, 'onnx-quantized');
+    assert.deepEqual((await handle.query(statusQuery)).variants?.report, result.variants!.report);
 
     const store = openArtifactStore();
     const index = await readIndex(store, 'tiny-support');
@@ -165,6 +174,7 @@ describe('fineTuningPipeline on a real Temporal server', function () {
 
     const rows = result.arms!.rows;
     assert.deepEqual(rows.map((r) => r.arm), ['base', 'fine-tuned', 'rag', 'hybrid']);
+    assert.equal(result.variants, null, 'only the builder\'s graph was exported: no other graph to compare');
     for (const row of rows) {
       assert.equal((await openArtifactStore().getJson<{ runtime: string }>(row.report)).runtime, 'onnx-genai', `${row.arm} evaluated on the builder's graph`);
     }

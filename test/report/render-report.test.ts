@@ -63,6 +63,8 @@ describe('run report rendering', () => {
     assert.equal(tokenF1.filter((d) => /^M[\d.]+ [\d.]+H[\d.]+M/.test(d)).length, 2, 'one whisker per arm');
     assert.match(sectionText(page, 'evaluation'), /fine-tuned 2 0 \[0, 0\.05\] 0\.11 \[0\.06, 0\.16\]/);
     assert.match(sectionText(page, 'evaluation'), /\+0\.06 \[0\.01, 0\.11\] p=0\.03/);
+    // The model's 4-bit graph against the evaluated one: answers left unchanged, and the paired change.
+    assert.match(sectionText(page, 'evaluation'), /onnx-quantized 2 1 \(50(\.0)?%\) .*-0\.04 \[-0\.08, 0\] p=0\.5/);
     assert.match(chartSvg(page, 'chart-token-f1-gain'), /<path d="M[\d.]+ 22V[\d.]+" stroke="#57606a" stroke-dasharray="4 3"/, 'the zero line of the differences');
     assert.ok(chartPaths(page, 'chart-data').some((d) => /^M[\d.]+ [\d.]+h[1-9]/.test(d)), 'the data bars have width');
   });

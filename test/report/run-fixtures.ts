@@ -124,6 +124,11 @@ export async function gateFailedRun(store: ArtifactStore): Promise<RunSnapshot> 
     estimate: { hardware: 'cpu', trials: 1, steps: 12, tokens: 4000, tokensPerS: 210, seconds: 19, costUsd: null, notes: ['measured CPU point'], actual: { estimatedS: 19, actualS: 25, ratio: 1.32, estimatedSteps: 12, actualSteps: 12 } },
     arms,
     outOfDomain: null,
+    variants: {
+      reference: 'onnx',
+      rows: [{ runtime: 'onnx-quantized', samples: 2, sameAnswers: 1, agreement: 0.5, metrics: tunedMetrics, intervals: null, vsReference: { token_f1: { difference: -0.04, lower: -0.08, upper: 0, pValue: 0.5 } }, report: evaluationReport }],
+      report: evaluationReport,
+    },
     sweep: null,
     outcome: 'gate-failed',
     facts: {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { openArtifactStore } from '../../artifacts/store';
 import type { ArtifactRef, EvaluationArm, EvaluationResult, PipelineSpec } from '../../pipeline/types';
+import type { OnnxRuntimeName } from '../../pipeline/runtimes';
 import { baseModelConfig } from '../trainer/model-source';
 import { withPeriodicHeartbeat } from '../trainer/periodic-heartbeat';
 import { runTrainer } from '../trainer/trainer-process';
@@ -21,6 +22,8 @@ export interface EvaluateInput {
   adapter?: ArtifactRef;
   /** The model's ONNX export (a folder artifact): answers and loss come from onnxruntime-node. Absent: PyTorch. */
   graph?: ArtifactRef;
+  /** Which export `graph` is, when it is not evaluation.runtime's (a variant compared with it). */
+  runtime?: OnnxRuntimeName;
   /** Cap on the examples answered, instead of evaluation.max_samples (the out-of-domain set has its own). */
   maxSamples?: number;
   /** Retrieval arms (RAG, hybrid): the training split to retrieve answers from, and how many go in the prompt. */
@@ -41,7 +44,7 @@ interface Prediction {
  * accuracy (share of answers with token F1 at or above the bar), mean token F1, exact match, ROUGE-L and chrF,
  * p95 response time, style consistency, each with its 95% interval, and the test loss.
  */
-export async function evaluateModel({ spec, test, model, adapter, graph, maxSamples: cap, retrieval }: EvaluateInput): Promise<EvaluationResult> {
+export async function evaluateModel({ spec, test, model, adapter, graph, runtime: variant, maxSamples: cap, retrieval }: EvaluateInput): Promise<EvaluationResult> {
   const ctx = Context.current();
   const arm = armOf(model, retrieval !== undefined);
   const workDir = activityWorkDir(`evaluate-${arm}`);
@@ -108,7 +111,7 @@ export async function evaluateModel({ spec, test, model, adapter, graph, maxSamp
   const metrics: EvaluationResult['metrics'] = { ...scored.metrics, loss, perplexity: Math.exp(loss) };
   const predictionsRef = await store.putFile(predictionsFile, { mediaType: 'application/x-ndjson' });
   const { intervals } = scored;
-  const runtime = graph ? spec.evaluation.runtime : 'pytorch';
+  const runtime = graph ? (variant ?? spec.evaluation.runtime) : 'pytorch';
   const report = await store.putJson({ kind: 'tempered.evaluation/v1', model, arm, runtime, samples: predictions.length, metrics, intervals, perSample: scored.perSample });
   fs.rmSync(workDir, { recursive: true, force: true });
   return { model, arm, runtime, samples: predictions.length, metrics, intervals, predictions: predictionsRef, report };

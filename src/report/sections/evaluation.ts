@@ -1,5 +1,6 @@
 import { count, interval, num, share, signed } from '../format';
 import { html, keyValues, table, type Html } from '../html';
+import type { VariantsTable } from '../../pipeline/types';
 import type { ArmRow, EvaluationSection, RunSection } from '../report-model';
 import { intervalChart } from '../svg-charts';
 import { absent, section, whyAbsent } from './reach';
@@ -53,6 +54,13 @@ export function evaluationSection(run: RunSection, evaluation: EvaluationSection
           ]),
         ]
       : html``,
+    evaluation.variants && evaluation.variants.rows.length > 0
+      ? [
+          html`<h3>Other graphs of the fine-tuned model</h3>`,
+          html`<p>The same test examples answered by the model's other exported graphs, against the ${evaluation.variants.reference} graph the gate judged: answers left unchanged, and each metric's paired difference.</p>`,
+          variantsTable(evaluation.variants),
+        ]
+      : html``,
     html`<h3>The fine-tuned model's first answers</h3>`,
     evaluation.samples.length
       ? table(
@@ -62,6 +70,28 @@ export function evaluationSection(run: RunSection, evaluation: EvaluationSection
         )
       : absent('The answers were not recorded or could not be read.'),
   ]);
+}
+
+function variantsTable(variants: VariantsTable): Html {
+  const change = (row: VariantsTable['rows'][number], metric: string) => {
+    const c = row.vsReference?.[metric];
+    return c ? `${signed(c.difference)} ${interval(c)} p=${num(c.pValue)}` : 'n/a';
+  };
+  return table(
+    ['graph', 'answers', 'unchanged', 'accuracy', 'token F1', 'accuracy change', 'token F1 change', 'chrF change', 'p95 s'],
+    variants.rows.map((row) => [
+      row.runtime,
+      count(row.samples),
+      `${count(row.sameAnswers)} (${share(row.agreement)})`,
+      num(row.metrics.accuracy),
+      num(row.metrics.token_f1),
+      change(row, 'accuracy'),
+      change(row, 'token_f1'),
+      change(row, 'chrf'),
+      num(row.metrics.response_time, 2),
+    ]),
+    { numeric: [1, 3, 4, 8] },
+  );
 }
 
 function armsTable(arms: ArmRow[]): Html {

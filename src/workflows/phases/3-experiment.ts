@@ -1,6 +1,6 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { ArtifactRef, EvaluationResult, ExportResult, PhaseStatus, PreparedData, ResolvedPipeline, SweepResult, TrainingResult } from '../../pipeline/types';
-import { ONNX_RUNTIMES } from '../../pipeline/runtimes';
+import { ONNX_RUNTIMES, type OnnxRuntimeName } from '../../pipeline/runtimes';
 import { describeTrial } from '../../pipeline/sweep';
 import { cpuActivities, gpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
@@ -20,6 +20,8 @@ export interface ExperimentOutcome {
 export interface EvaluationGraphs {
   base: ArtifactRef;
   fineTuned: ArtifactRef;
+  /** The fine-tuned model's other exported ONNX graphs, which evaluation compares with `fineTuned`. */
+  variants: { runtime: OnnxRuntimeName; graph: ArtifactRef }[];
 }
 
 /**
@@ -85,7 +87,11 @@ export async function experimentPhase(tracker: PipelineTracker, pipeline: Resolv
       const fineTuned = runtime === 'pytorch' ? null : exports?.[ONNX_RUNTIMES[runtime].key];
       // The spec refuses an ONNX runtime without its export, so this is a broken invariant, not bad input.
       if (!fineTuned) throw ApplicationFailure.nonRetryable(`evaluation.runtime ${runtime}: the export has no ${runtime} graph`, 'InvalidPipelineSpec');
-      graphs = { base: baseGraph, fineTuned };
+      const variants = (Object.keys(ONNX_RUNTIMES) as OnnxRuntimeName[]).flatMap((name) => {
+        const graph = name === runtime ? null : exports?.[ONNX_RUNTIMES[name].key];
+        return graph ? [{ runtime: name, graph }] : [];
+      });
+      graphs = { base: baseGraph, fineTuned, variants };
     }
     return { baseline, training, sweep, exports, graphs };
   });

@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import type { EvaluationResult, OutOfDomainResult, PreparedData, ResolvedPipeline, TrainingResult } from '../../pipeline/types';
+import type { EvaluationResult, OutOfDomainResult, PreparedData, ResolvedPipeline, TrainingResult, VariantsTable } from '../../pipeline/types';
 import { cpuActivities } from '../activities';
 import type { PipelineTracker } from '../status';
 import type { EvaluationGraphs } from './3-experiment';
@@ -7,7 +7,8 @@ import type { EvaluationGraphs } from './3-experiment';
 /**
  * Phase 4: score the fine-tuned model on the held-out test split, the same way the baseline was scored; with
  * `evaluation.retrieval.arms`, also the base and the fine-tuned model with retrieval (RAG, hybrid); then every
- * arm against the base model on the same answers, with intervals and paired tests.
+ * arm against the base model on the same answers, with intervals and paired tests; and the fine-tuned model's other
+ * exported graphs (4-bit, int4) against the evaluated one: what a smaller, faster graph changes.
  */
 export async function evaluationPhase(
   tracker: PipelineTracker,
@@ -17,7 +18,7 @@ export async function evaluationPhase(
   baseline: EvaluationResult,
   graphs: EvaluationGraphs | null,
 ): Promise<EvaluationOutcome> {
-  const { evaluateModel, compareArms, prepareOutOfDomainSet, measureOutOfDomainDrop } = cpuActivities(pipeline.queues);
+  const { evaluateModel, compareArms, compareVariants, prepareOutOfDomainSet, measureOutOfDomainDrop } = cpuActivities(pipeline.queues);
   // The fine-tuned model as the runtime loads it: its ONNX graph, or for PyTorch the trained adapter or model.
   const fineTuned = graphs ? { graph: graphs.fineTuned } : { adapter: training.model };
   const base = graphs ? { graph: graphs.base } : {};
@@ -62,6 +63,18 @@ export async function evaluationPhase(
         if (f1) summary[`${row.arm}VsBaseP`] = round(f1.pValue);
       }
     }
+    // Runs started before variants were compared go on without them.
+    let variants: VariantsTable | null = null;
+    if (patched('evaluation-variants') && graphs && graphs.variants.length > 0 && pipeline.spec.evaluation.compare_variants) {
+      const onVariants = await evaluateEach(graphs.variants.map(({ runtime, graph }) => ({ spec: pipeline.spec, test: data.test, model: 'fine-tuned' as const, graph, runtime })));
+      variants = await compareVariants({ spec: pipeline.spec, reference: result, variants: onVariants });
+      tracker.status.variants = variants;
+      for (const row of variants.rows) {
+        const f1 = row.vsReference?.token_f1;
+        summary[`${row.runtime}SameAnswers`] = `${row.sameAnswers}/${row.samples}`;
+        if (f1) summary[`${row.runtime}TokenF1Change`] = `${round(f1.difference)} [${round(f1.lower)}, ${round(f1.upper)}], p=${round(f1.pValue)}`;
+      }
+    }
     // Runs started before the out-of-domain set go on without it.
     let outOfDomain: OutOfDomainResult | null = null;
     const set = pipeline.spec.evaluation.out_of_domain;
@@ -85,7 +98,7 @@ export async function evaluationPhase(
       consistency: m.consistency,
       test_loss: m.loss,
     });
-    return { result, outOfDomain };
+    return { result, outOfDomain, variants };
   });
 }
 
@@ -93,6 +106,8 @@ export interface EvaluationOutcome {
   /** The fine-tuned model on the test split, as the gate judges it. */
   result: EvaluationResult;
   outOfDomain: OutOfDomainResult | null;
+  /** The fine-tuned model's other exported graphs against the evaluated one, when compared. */
+  variants: VariantsTable | null;
 }
 
 function round(x: number): number {
