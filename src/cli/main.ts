@@ -62,6 +62,7 @@ export function buildProgram(): Command {
     .option('--runtime <name>', 'the export to serve: onnx, onnx-quantized or onnx-genai (default: the one the version was evaluated on)')
     .option('--threads <n>', 'threads per model (default: the machine\'s cores)')
     .option('--max-batch <n>', 'most requests decoded together (default 8)')
+    .option('--spin', 'keep the model\'s idle threads busy-waiting between operators: faster on a host of its own, but a core stays busy while idle')
     .option('--max-tokens <n>', 'with --model-dir: the largest max_tokens a request may ask for', '256')
     .option('--reload-interval <seconds>', 'how often to read the registry for promotions, rollbacks and A/B tests', '5')
     .action(async (pipeline, opts) => exit(await (await import('./commands/serve')).serveCommand(pipeline, opts)));

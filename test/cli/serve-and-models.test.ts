@@ -58,7 +58,7 @@ describe('tempered models and tempered serve', function () {
   });
 
   it('serves the production version over HTTP with an API key, follows a rollback, and writes the feedback log on SIGTERM', async () => {
-    const child = spawn(process.execPath, [cli, 'serve', PIPELINE, '--port', '0', '--threads', '1', '--reload-interval', '1'], {
+    const child = spawn(process.execPath, [cli, 'serve', PIPELINE, '--port', '0', '--threads', '1', '--spin', '--reload-interval', '1'], {
       env: { ...process.env, ...env, TEMPERED_SERVE_API_KEYS: 'key-a, key-b' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

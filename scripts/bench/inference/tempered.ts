@@ -3,7 +3,7 @@ import { OnnxModelRuntime } from '../../../src/inference/onnx-runtime';
 import type { ChatMessage } from '../../../src/inference/runtime';
 import type { Answer, Contender } from './answers';
 
-/** Tempered's own runtime on one exported folder (onnx/, onnx-quantized/ or onnx-genai/), with its default session settings. */
+/** Tempered's own runtime on one exported folder (onnx/, onnx-quantized/ or onnx-genai/), with its default session settings or spinning threads. */
 export class TemperedContender implements Contender {
   private constructor(
     readonly name: string,
@@ -12,9 +12,9 @@ export class TemperedContender implements Contender {
     private readonly maxNewTokens: number,
   ) {}
 
-  static async load(name: string, modelDir: string, conversations: ChatMessage[][], maxNewTokens: number, threads: number): Promise<TemperedContender> {
+  static async load(name: string, modelDir: string, conversations: ChatMessage[][], maxNewTokens: number, threads: number, spinning = false): Promise<TemperedContender> {
     // maxBatch covers every prompt, so the batched measure decodes them all together.
-    const runtime = await OnnxModelRuntime.load(modelDir, { threads, maxBatch: conversations.length });
+    const runtime = await OnnxModelRuntime.load(modelDir, { threads, maxBatch: conversations.length, spinning });
     return new TemperedContender(name, runtime, conversations, maxNewTokens);
   }
 

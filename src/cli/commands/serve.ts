@@ -13,6 +13,7 @@ export interface ServeOptions {
   port: string;
   threads?: string;
   maxBatch?: string;
+  spin?: boolean;
   runtime?: string;
   maxTokens: string;
   reloadInterval: string;
@@ -39,7 +40,7 @@ export async function serveCommand(pipeline: string | undefined, opts: ServeOpti
   if ((pipeline === undefined) === (opts.modelDir === undefined)) throw new Error('expected a pipeline name or --model-dir <folder>, not both');
   if (opts.runtime !== undefined && !(opts.runtime in ONNX_RUNTIMES)) throw new Error(`--runtime ${opts.runtime}: expected one of ${Object.keys(ONNX_RUNTIMES).join(', ')}`);
   const port = whole('--port', opts.port, 0)!;
-  const runtimeOptions = { threads: whole('--threads', opts.threads, 1), maxBatch: whole('--max-batch', opts.maxBatch, 1) };
+  const runtimeOptions = { threads: whole('--threads', opts.threads, 1), maxBatch: whole('--max-batch', opts.maxBatch, 1), spinning: opts.spin === true };
   const reloadMs = whole('--reload-interval', opts.reloadInterval, 1)! * 1000;
 
   let models: ServedModels;
