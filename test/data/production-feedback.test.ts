@@ -105,6 +105,46 @@ describe('prepareData with production feedback', function () {
     assert.ok(testRecords.has(`${contaminated.of?.file}:${contaminated.of?.line}`), 'and the held-out record it repeats');
   });
 
+  it('does not let a feedback record that links a train group to a held-out one move either (near-duplicates kept)', async () => {
+    // Forty questions with long answers of words of their own: no two are near-duplicates of each other.
+    const words = (i: number, n: number) => Array.from({ length: n }, (_, k) => `w${i}x${k}`).join(' ');
+    const dir = makeTempDir('tempered-feedback-bridge-');
+    const file = path.join(dir, 'support.jsonl');
+    const originals = Array.from({ length: 40 }, (_, i) => ({ messages: [{ role: 'user', content: `Question ${i} ${words(i, 3)}?` }, { role: 'assistant', content: `${words(i + 1000, 80)}.` }] }));
+    fs.writeFileSync(file, originals.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const spec: PipelineSpec = {
+      ...learning(),
+      name: 'tiny-bridge',
+      data: {
+        ...learning().data,
+        sources: [{ type: 'chat_jsonl', path: file, expert: false }],
+        deduplication: { ...tiny.spec.data.deduplication, near_duplicates: 'keep' },
+      },
+    };
+    const before = await prepareData({ spec, baseDir: dir });
+    const splitOf = new Map<string, string>();
+    for (const split of ['train', 'validation', 'test'] as const) for (const r of await records(before[split])) splitOf.set(question(r), split);
+    const trainQuestion = [...splitOf].find(([, split]) => split === 'train')![0];
+    const heldOut = originals.find((r) => splitOf.get(r.messages[0]!.content) === 'test')!;
+    // Asks the train question, answered with the held-out record's long answer: the same opening as the one, a near
+    // duplicate of the other.
+    const at = new Date(Date.UTC(2026, 10, 21, 9, 0, 0)).toISOString();
+    await writeFeedbackBatch(store(), { pipeline: 'tiny-bridge', version: 1, arm: 'production' }, [
+      { type: 'request', id: 'bridge', at, latency_s: 0.4, error: false, prompt_tokens: 9, completion_tokens: 80, prompt: trainQuestion, answer: heldOut.messages[1]!.content },
+      { type: 'feedback', id: 'bridge', at, resolved: true },
+    ]);
+    const after = await prepareData({ spec, baseDir: dir });
+    assert.equal(after.counts.feedback, 1);
+    assert.deepEqual(await read(after.test), await read(before.test), 'the test split does not move');
+    assert.deepEqual(await read(after.validation), await read(before.validation), 'nor does validation');
+    assert.deepEqual(await read(after.train), await read(before.train), 'the feedback record repeats a test answer: it is not trained on');
+    const audit = (await read(after.audit)).map((l) => JSON.parse(l) as AuditLine);
+    const contaminated = audit.find((l) => l.reason === 'contaminated');
+    assert.ok(contaminated, 'the audit names the bridging record');
+    const testLines = new Set((await records(after.test)).map((r) => r.source.line));
+    assert.ok(contaminated.of && testLines.has(contaminated.of.line), `it points at a test record: ${JSON.stringify(contaminated)}`);
+  });
+
   it('reuses the prepared data while the log is unchanged', async () => {
     const again = await prepareData({ spec: learning(3), baseDir: tiny.baseDir });
     assert.equal(again.cached, true);

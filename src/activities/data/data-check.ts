@@ -88,7 +88,7 @@ async function checkData(
   const skippable = problems.fatal === 0 && problems.total <= spec.data.quality.max_skipped_fraction * rows;
   if (problems.total > 0 && !skippable) problems.throwIfAny();
 
-  const splitOfRoot = placeGroups(analysis, spec, files);
+  const splitOf = placeGroups(analysis, spec, files);
   const partial = countRecords(analysis, problems.total);
   let scores = computeScores(analysis, partial, null);
   let checks = qualityChecks(scores, partial, spec.data.quality);
@@ -106,7 +106,7 @@ async function checkData(
   const auditLog = new Audit(auditWriter);
   const progress = new Progress('writing', analysis.table.size);
   progress.beat();
-  const written = await writeSplits(inputs, files, spec, analysis, splitOfRoot, options.outDir, auditLog, progress, pool, steps);
+  const written = await writeSplits(inputs, files, spec, analysis, splitOf, options.outDir, auditLog, progress, pool, steps);
   await auditWriter.close();
   const changed = files.findIndex((_, i) => written.digests[i] !== analysis.digests[i]);
   if (changed !== -1) throw fail('DataSourceChanged', `${files[changed]!.display} changed while the data phase read it; the run is retried on a stable copy`);
@@ -129,15 +129,16 @@ async function checkData(
 }
 
 /**
- * Groups of kept records, placed by `assignSplits`; returns the split of a group by its root record.
+ * Groups of kept records, placed by `assignSplits`; returns the split of a kept record.
  *
- * Records of train-only sources (production feedback) neither weigh in a group's placement nor move it: a group of
- * them alone goes to train, and one that joins a validation or test group (the same question, a near duplicate)
- * is dropped as contaminated, pointing at the held-out record it repeats. Feedback thus never reaches the
- * held-out splits and never reshuffles them.
+ * Records of train-only sources (production feedback) neither weigh in a group's placement nor move it: groups are
+ * those of the user's own sources (`sourceGroups`), so a feedback record that links two of them merges nothing. A
+ * feedback record goes to train, unless anything it is linked to, directly or through other links, went to
+ * validation or test: then it is dropped as contaminated, pointing at the held-out group it repeats. Feedback thus
+ * never reaches the held-out splits and never reshuffles them.
  */
-function placeGroups(analysis: Analysis, spec: PipelineSpec, files: InputIndex[]): (root: number) => SplitName {
-  const { table, groups } = analysis;
+function placeGroups(analysis: Analysis, spec: PipelineSpec, files: InputIndex[]): (record: number) => SplitName {
+  const { table, groups, sourceGroups } = analysis;
   const trainOnly = (r: number) => files[table.file.get(r)]!.trainOnly;
   const groupOfRoot = new GrowableArray((n) => new Int32Array(n), -1);
   const list: SplitGroup[] = [];
@@ -148,7 +149,7 @@ function placeGroups(analysis: Analysis, spec: PipelineSpec, files: InputIndex[]
       trainOnlyRecords.push(r);
       continue;
     }
-    const root = groups.find(r);
+    const root = sourceGroups.find(r);
     let g = groupOfRoot.get(root);
     if (g === -1) {
       g = list.length;
@@ -159,16 +160,25 @@ function placeGroups(analysis: Analysis, spec: PipelineSpec, files: InputIndex[]
   }
   const placed = assignSplits(list, spec.data.split);
   const codes = new Uint8Array(placed.map((s) => SPLITS.indexOf(s)));
-  for (const r of trainOnlyRecords) {
-    const root = groups.find(r);
-    const g = groupOfRoot.get(root);
-    if (g !== -1 && placed[g] !== 'train') table.setStatus(r, 'contaminated', root);
-  }
-  // Groups of train-only records alone have no entry: train.
-  return (root) => {
-    const g = groupOfRoot.get(root);
+  const splitOf = (r: number): SplitName => {
+    if (trainOnly(r)) return 'train';
+    const g = groupOfRoot.get(sourceGroups.find(r));
     return g === -1 ? 'train' : SPLITS[codes[g]!]!;
   };
+  if (trainOnlyRecords.length > 0) {
+    // Per set of linked records (feedback links included): the root of a held-out group in it, if any.
+    const heldOutIn = new Map<number, number>();
+    for (let r = 0; r < table.size; r++) {
+      if (table.status.get(r) !== STATUS.kept || trainOnly(r) || splitOf(r) === 'train') continue;
+      const linked = groups.find(r);
+      if (!heldOutIn.has(linked)) heldOutIn.set(linked, sourceGroups.find(r));
+    }
+    for (const r of trainOnlyRecords) {
+      const heldOut = heldOutIn.get(groups.find(r));
+      if (heldOut !== undefined) table.setStatus(r, 'contaminated', heldOut);
+    }
+  }
+  return splitOf;
 }
 
 export function tempOutDir(): string {

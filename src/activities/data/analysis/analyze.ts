@@ -20,6 +20,11 @@ export interface Analysis {
   table: RecordTable;
   /** Records of one split group share a root: the same opening question, the same context, or near-duplicates kept together. */
   groups: UnionFind;
+  /**
+   * The same links between records of the user's own sources only: a train-only record (production feedback) that
+   * links two groups does not merge them here. The splits are placed by these, so feedback never moves a held-out record.
+   */
+  sourceGroups: UnionFind;
   categories: string[];
   /** Rows sources left out by their own rules (low satisfaction), per file. */
   droppedAtSource: number[];
@@ -56,6 +61,12 @@ export async function analyze(
   const { data } = spec;
   const table = new RecordTable();
   const groups = new UnionFind();
+  const sourceGroups = new UnionFind();
+  const trainOnly = (record: number) => files[table.file.get(record)]!.trainOnly;
+  const link = (a: number, b: number) => {
+    groups.union(a, b);
+    if (!trainOnly(a) && !trainOnly(b)) sourceGroups.union(a, b);
+  };
   const exact = new KeyMap();
   const contexts = new KeyMap();
   const openings = new KeyMap();
@@ -137,7 +148,7 @@ export async function analyze(
           continue;
         }
         table.flag(r, 'near_duplicate_kept');
-        groups.union(r, origin);
+        link(r, origin);
       }
 
       // The same context with another answer: the expert's answer wins; otherwise both are flagged.
@@ -147,7 +158,7 @@ export async function analyze(
       if (earlier === -1) {
         contexts.set(contextHi, contextLo, r);
       } else {
-        groups.union(r, earlier);
+        link(r, earlier);
         if (answerHi.get(earlier) !== answerH || answerLo.get(earlier) !== answerL) {
           const expertNow = files[file]!.expert;
           const expertBefore = files[table.file.get(earlier)]!.expert;
@@ -170,7 +181,7 @@ export async function analyze(
       openingLo.set(r, openLo);
       const firstWithOpening = openings.get(openHi, openLo);
       if (firstWithOpening === -1) openings.set(openHi, openLo, r);
-      else groups.union(r, firstWithOpening);
+      else link(r, firstWithOpening);
 
       table.register.set(r, facts.register[i]!);
       table.flags.set(r, table.flags.get(r) | facts.flags[i]!);
@@ -195,6 +206,7 @@ export async function analyze(
   return {
     table,
     groups,
+    sourceGroups,
     categories: [...categoryIds.keys()],
     droppedAtSource,
     piiKinds,

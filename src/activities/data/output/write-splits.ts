@@ -36,7 +36,7 @@ export async function writeSplits(
   files: InputIndex[],
   spec: PipelineSpec,
   analysis: Analysis,
-  splitOfRoot: (root: number) => SplitName,
+  splitOf: (record: number) => SplitName,
   outDir: string,
   audit: Audit,
   progress: Progress,
@@ -63,7 +63,7 @@ export async function writeSplits(
       const r = start + i;
       if (r >= table.size || table.statusOf(r) !== 'kept') continue;
       const flags = table.flags.get(r);
-      out[i] = (SPLITS.indexOf(splitOfRoot(analysis.groups.find(r))) + 1) | (flags & FLAG.pii ? DECISION.pii : 0) | (flags & FLAG.format ? DECISION.format : 0);
+      out[i] = (SPLITS.indexOf(splitOf(r)) + 1) | (flags & FLAG.pii ? DECISION.pii : 0) | (flags & FLAG.format ? DECISION.format : 0);
     }
     return out;
   };
