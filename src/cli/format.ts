@@ -107,6 +107,8 @@ export function formatSummary(r: PipelineResult): string {
     `  5 deployment    gate ${r.gate.passed ? 'passed' : 'failed'} (${gate})` +
       (r.approval ? `; ${r.approval.decision} by ${r.approval.by} (${r.approval.mode})` : '') +
       (r.modelVersion ? `; registered ${r.modelVersion.name} v${r.modelVersion.version} (${r.modelVersion.stage})` : '') +
+      // Approved but not rolled out: only when another version's A/B test was still running (see the warning in status).
+      (r.modelVersion?.stage === 'candidate' ? ', not tested: another version\'s A/B test is still running' : '') +
       (r.abTestWorkflowId ? `; A/B test ${r.abTestWorkflowId} running against production` : ''),
     `  6 monitoring    ${r.monitoringWorkflowId ? `loop ${r.monitoringWorkflowId} running` : 'not started'}`,
     ...(r.sweep ? [`  sweep         ${r.sweep.trials.length} trials (${r.sweep.strategy}); best:`, ...r.sweep.trials.map((t) => formatTrial(t, t.index === r.sweep!.bestTrial))] : []),

@@ -56,6 +56,20 @@ function describeConcurrentRegistration(openStore: () => ArtifactStore): void {
     assert.deepEqual(index.versions[1]!.history.map((h) => `${h.stage} by ${h.by}`), ['candidate by pipeline', 'staging by pipeline', 'production by ana']);
   });
 
+  it('keeps a candidate that arrives during another version\'s A/B test, leaving that test and production as they are', async function () {
+    await registerModel(input, store);
+    await registerModel({ ...(await withModel(input, store, 'adapter v2')), rollout: 'ab-test' }, store);
+    const late = await registerModel({ ...(await withModel(input, store, 'adapter v3')), rollout: 'ab-test' }, store);
+    assert.deepEqual([late.version, late.stage, late.abTest], [3, 'candidate', undefined]);
+    assert.deepEqual(late.waitingFor && [late.waitingFor.control, late.waitingFor.treatment], [1, 2]);
+    assert.deepEqual(await stages(), ['v1 production', 'v2 staging', 'v3 candidate']);
+    assert.equal((await readIndex(store, input.spec.name)).abTest?.treatment, 2, 'the running test goes on');
+    // Once that test has ended, the candidate can be promoted.
+    await update((index) => promoteIn(index, 2, { by: 'ana', reason: 'won its test' }));
+    await update((index) => promoteIn(index, 3, { by: 'ana', reason: 'retrained on more data' }));
+    assert.deepEqual(await stages(), ['v1 archived', 'v2 archived', 'v3 production']);
+  });
+
   it('rolls back to the previous production version, and again to the one before, until none is left', async function () {
     for (const adapter of ['adapter v1', 'adapter v2', 'adapter v3']) await registerModel(await withModel(input, store, adapter), store);
     assert.deepEqual(await stages(), ['v1 archived', 'v2 archived', 'v3 production']);

@@ -40,13 +40,16 @@ export type Rollout = 'production' | 'ab-test';
 /** A registered version and, when it went to an A/B test, the test it is in. */
 export interface Registration extends ModelVersion {
   abTest?: RunningAbTest;
+  /** The A/B test of another version that was still running: this one stays a candidate until an operator acts. */
+  waitingFor?: RunningAbTest;
 }
 
 /**
  * Adds an approved model to the registry with its lineage: data, spec, training, evaluation, gate evidence and
  * approval. With rollout `production` it is promoted at once (the approval was the decision), archiving the version it
  * replaces; with `ab-test` it goes to staging, in an A/B test against production, unless there is no production
- * version yet to test it against. Registering the same model twice returns the existing version, so a retried
+ * version yet to test it against (then it is promoted), or another version's test is still running (then it stays a
+ * candidate). Registering the same model twice returns the existing version, so a retried
  * activity never creates a second one; concurrent registrations each get their own version.
  */
 export async function registerModel(input: RegisterInput & { rollout?: Rollout }, store: ArtifactStore = openArtifactStore()): Promise<Registration> {
@@ -63,6 +66,9 @@ export async function registerModel(input: RegisterInput & { rollout?: Rollout }
     const actor = { by: 'pipeline', reason: `approved by ${input.approval.by}` };
     const added = addVersionIn(index, input.training.model, entry, version, { ...actor, reason: 'registered' });
     if (rollout === 'ab-test' && productionVersion(index)) {
+      // A retraining that ends while another candidate is being tested neither disturbs that test nor is thrown
+      // away: it is kept as a candidate, for an operator to test or promote once the running test has ended.
+      if (index.abTest && index.abTest.treatment !== version) return { name, version, stage: added.stage, model: added.model, entry, waitingFor: index.abTest };
       const abTest = startAbTestIn(index, version, input.spec.deployment.ab_test, { by: 'pipeline', reason: 'A/B test against production' });
       return { name, version, stage: added.stage, model: added.model, entry, abTest };
     }

@@ -122,7 +122,7 @@ export async function deploymentPhase(
     summary.approval = `${approval.decision} by ${approval.by}`;
     if (approval.decision !== 'approved') return { gate, approval, modelVersion: null, abTestWorkflowId: null };
 
-    const { abTest, ...modelVersion } = await registerModel({
+    const { abTest, waitingFor, ...modelVersion } = await registerModel({
       spec,
       specHash: pipeline.specHash,
       data,
@@ -135,6 +135,13 @@ export async function deploymentPhase(
       rollout: spec.deployment.ab_test.enabled ? 'ab-test' : 'production',
     });
     summary.modelVersion = `${modelVersion.name} v${modelVersion.version} (${modelVersion.stage})`;
+    if (waitingFor) {
+      const note =
+        `v${modelVersion.version} stays a candidate: v${waitingFor.treatment} is still in an A/B test against v${waitingFor.control}. ` +
+        `When that test ends, \`tempered models promote ${modelVersion.name} ${modelVersion.version}\` puts it in production`;
+      summary.abTest = note;
+      tracker.status.warnings.push(note);
+    }
     if (!abTest) return { gate, approval, modelVersion, abTestWorkflowId: null };
 
     summary.abTest = `v${abTest.treatment} against v${abTest.control}, ${abTest.treatmentShare * 100}% of users`;
