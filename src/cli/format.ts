@@ -1,5 +1,5 @@
 import { describeTrial } from '../pipeline/sweep';
-import type { ArmsTable, OutOfDomainResult, PipelineResult, PipelineStatus, SweepTrial, VariantsTable } from '../pipeline/types';
+import type { ArmsTable, OutOfDomainResult, PairedChange, PipelineResult, PipelineStatus, SweepTrial, VariantsTable } from '../pipeline/types';
 import type { ActivityProgress } from './live-status';
 
 const n = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : String(Math.round(x * 10 ** digits) / 10 ** digits));
@@ -35,13 +35,17 @@ function ci(intervals: Record<string, { lower: number; upper: number }> | null |
   return i ? ` [${n(i.lower)}, ${n(i.upper)}]` : '';
 }
 
+/** `+0.061 [0.014, 0.105] p=0.017`: a paired difference, its interval and p-value. */
+const change = (c: PairedChange) => `${c.difference >= 0 ? '+' : ''}${n(c.difference)} [${n(c.lower)}, ${n(c.upper)}] p=${n(c.pValue)}`;
+const orNa = (c: PairedChange | undefined) => (c ? change(c) : 'n/a');
+
 /** The approaches side by side: each metric with its interval, and the token F1 difference to the base model. */
 function formatArms(table: ArmsTable): string[] {
   const cell = (row: ArmsTable['rows'][number], metric: 'accuracy' | 'token_f1' | 'chrf') => `${n(row.metrics[metric])}${ci(row.intervals, metric)}`.padEnd(22);
   const lines = [`  arms          ${'arm'.padEnd(11)} ${'accuracy'.padEnd(22)} ${'token F1'.padEnd(22)} ${'chrF'.padEnd(22)} p95 s  token F1 vs base`];
   for (const row of table.rows) {
     const vs = row.vsBase?.token_f1;
-    const diff = vs ? `${vs.difference >= 0 ? '+' : ''}${n(vs.difference)} [${n(vs.lower)}, ${n(vs.upper)}] p=${n(vs.pValue)}` : '';
+    const diff = vs ? change(vs) : '';
     lines.push(`                ${row.arm.padEnd(11)} ${cell(row, 'accuracy')} ${cell(row, 'token_f1')} ${cell(row, 'chrf')} ${n(row.metrics.response_time, 2).padEnd(6)} ${diff}`.trimEnd());
   }
   return lines;
@@ -49,13 +53,11 @@ function formatArms(table: ArmsTable): string[] {
 
 /** The model's other graphs: answers left as the evaluated graph gave them, and each one's change in token F1 and accuracy. */
 function formatVariants(table: VariantsTable): string[] {
-  const change = (c: { difference: number; lower: number; upper: number; pValue: number } | undefined) =>
-    c ? `${c.difference >= 0 ? '+' : ''}${n(c.difference)} [${n(c.lower)}, ${n(c.upper)}] p=${n(c.pValue)}` : 'n/a';
   const vs = `vs ${table.reference}`;
   const lines = [`  variants      ${'graph'.padEnd(15)} ${'same answers'.padEnd(13)} ${`token F1 ${vs}`.padEnd(32)} ${`accuracy ${vs}`.padEnd(32)} p95 s`];
   for (const row of table.rows) {
     const same = `${row.sameAnswers}/${row.samples}`;
-    lines.push(`                ${row.runtime.padEnd(15)} ${same.padEnd(13)} ${change(row.vsReference?.token_f1).padEnd(32)} ${change(row.vsReference?.accuracy).padEnd(32)} ${n(row.metrics.response_time, 2)}`);
+    lines.push(`                ${row.runtime.padEnd(15)} ${same.padEnd(13)} ${orNa(row.vsReference?.token_f1).padEnd(32)} ${orNa(row.vsReference?.accuracy).padEnd(32)} ${n(row.metrics.response_time, 2)}`);
   }
   return lines;
 }

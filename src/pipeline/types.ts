@@ -177,13 +177,21 @@ export interface EvaluationResult {
   report: ArtifactRef;
 }
 
+/** One model against another on the same answers, for one metric: the mean difference, its 95% interval and the paired test's p-value. */
+export interface PairedChange {
+  difference: number;
+  lower: number;
+  upper: number;
+  pValue: number;
+}
+
 /** Both models on the spec's out-of-domain set: what fine-tuning cost outside its domain. */
 export interface OutOfDomainResult {
   samples: number;
   base: { token_f1: number; loss: number };
   fineTuned: { token_f1: number; loss: number };
   /** Fine-tuned minus base token F1 on the same questions: its 95% interval and the paired test's p-value. */
-  tokenF1Change: { difference: number; lower: number; upper: number; pValue: number };
+  tokenF1Change: PairedChange;
   /** The drop as a share of the base model's token F1 (0.2: 20% lower; negative: it improved). */
   relativeDrop: number;
   /** The spec's limit, null when it sets none. */
@@ -200,7 +208,7 @@ export interface ArmsTable {
     metrics: EvaluationResult['metrics'];
     intervals: EvaluationResult['intervals'] | null;
     /** Per metric: the mean difference to the base model, its 95% interval and the paired test's p-value. */
-    vsBase: Record<string, { difference: number; lower: number; upper: number; pValue: number }> | null;
+    vsBase: Record<string, PairedChange> | null;
     report: ArtifactRef;
   }[];
   /** The table as stored (JSON, kind tempered.evaluation-arms/v1). */
@@ -221,7 +229,7 @@ export interface VariantsTable {
     metrics: EvaluationResult['metrics'];
     intervals: EvaluationResult['intervals'] | null;
     /** Per metric: the mean difference to the reference graph, its 95% interval and the paired test's p-value. */
-    vsReference: Record<string, { difference: number; lower: number; upper: number; pValue: number }> | null;
+    vsReference: Record<string, PairedChange> | null;
     report: ArtifactRef;
   }[];
   /** The table as stored (JSON, kind tempered.evaluation-variants/v1). */

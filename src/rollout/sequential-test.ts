@@ -220,10 +220,11 @@ function latencyBreach(c: ArmTally, t: ArmTally, config: SequentialTestConfig): 
   const first = LATENCY_BUCKETS_S.findIndex((bound) => bound > limit);
   const from = first === -1 ? LATENCY_BUCKETS_S.length : first;
   const slow = (x: ArmTally) => x.latency.slice(from).reduce((sum, n) => sum + n, 0);
-  const test = mixtureTest({ successes: slow(c), trials: answeredC }, { successes: slow(t), trials: answeredT }, config.effectSize, config.alpha);
+  const [slowC, slowT] = [slow(c), slow(t)];
+  const test = mixtureTest({ successes: slowC, trials: answeredC }, { successes: slowT, trials: answeredT }, config.effectSize, config.alpha);
   if (!test || test.difference <= 0 || test.logLikelihoodRatio < Math.log(1 / config.alpha)) return null;
   return (
-    `${over}; ${f3(slow(t) / answeredT)} of its answers took over ${seconds(from === 0 ? 0 : LATENCY_BUCKETS_S[from - 1])} vs control ${f3(slow(c) / answeredC)}, ` +
+    `${over}; ${f3(slowT / answeredT)} of its answers took over ${seconds(from === 0 ? 0 : LATENCY_BUCKETS_S[from - 1])} vs control ${f3(slowC / answeredC)}, ` +
     `mSPRT significant at alpha ${config.alpha} after ${answeredT}/${answeredC} answered requests`
   );
 }

@@ -1,6 +1,6 @@
 import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
 import { pairedTest, type PairedComparison } from '../../evaluation/statistics';
-import type { ArmsTable, ArtifactRef, EvaluationResult, PipelineSpec } from '../../pipeline/types';
+import type { ArmsTable, ArtifactRef, EvaluationResult, PairedChange, PipelineSpec } from '../../pipeline/types';
 import { armOf } from './evaluate-model';
 
 /** The per-answer scores a paired test compares; `accuracy` is the share of accurate answers. */
@@ -31,6 +31,16 @@ export async function pairedComparisons(store: ArtifactStore, baseReport: Artifa
   return comparisons;
 }
 
+/** A paired comparison as results and tables keep it: the mean difference, its interval and the p-value. */
+export function pairedChange(c: PairedComparison): PairedChange {
+  return { difference: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper, pValue: c.pValue };
+}
+
+/** Every metric's pairedChange; null when there was nothing to compare. */
+export function pairedChanges(comparisons: Record<string, PairedComparison> | null): Record<string, PairedChange> | null {
+  return comparisons ? Object.fromEntries(Object.entries(comparisons).map(([metric, c]) => [metric, pairedChange(c)])) : null;
+}
+
 export interface CompareArmsInput {
   spec: PipelineSpec;
   /** The base model's evaluation first, then the other arms. */
@@ -54,9 +64,7 @@ export async function compareArms({ spec, base, arms }: CompareArmsInput): Promi
       samples: result.samples,
       metrics: result.metrics,
       intervals: result.intervals ?? null,
-      vsBase: comparisons
-        ? Object.fromEntries(Object.entries(comparisons).map(([m, c]) => [m, { difference: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper, pValue: c.pValue }]))
-        : null,
+      vsBase: pairedChanges(comparisons),
       report: result.report,
     });
   }

@@ -1,6 +1,6 @@
 import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
 import type { ArtifactRef, EvaluationResult, PipelineSpec, VariantsTable } from '../../pipeline/types';
-import { pairedComparisons } from './compare-arms';
+import { pairedChanges, pairedComparisons } from './compare-arms';
 
 export interface CompareVariantsInput {
   spec: PipelineSpec;
@@ -24,7 +24,6 @@ export async function compareVariants({ spec, reference, variants }: CompareVari
     const answers = await answersById(store, variant.predictions);
     const shared = [...answers.keys()].filter((id) => referenceAnswers.has(id));
     const same = shared.filter((id) => answers.get(id) === referenceAnswers.get(id)).length;
-    const comparisons = await pairedComparisons(store, reference.report, variant.report, spec.data.split.seed);
     rows.push({
       runtime: variant.runtime!,
       samples: shared.length,
@@ -32,9 +31,7 @@ export async function compareVariants({ spec, reference, variants }: CompareVari
       agreement: shared.length === 0 ? 0 : same / shared.length,
       metrics: variant.metrics,
       intervals: variant.intervals ?? null,
-      vsReference: comparisons
-        ? Object.fromEntries(Object.entries(comparisons).map(([m, c]) => [m, { difference: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper, pValue: c.pValue }]))
-        : null,
+      vsReference: pairedChanges(await pairedComparisons(store, reference.report, variant.report, spec.data.split.seed)),
       report: variant.report,
     });
   }

@@ -5,7 +5,7 @@ import { fail } from '../../failures';
 import type { ArtifactRef, EvaluationResult, OutOfDomainResult, PipelineSpec } from '../../pipeline/types';
 import { writeGeneralRecords } from '../data/general-records';
 import { activityWorkDir } from '../trainer/work-dir';
-import { pairedComparisons } from './compare-arms';
+import { pairedChange, pairedComparisons } from './compare-arms';
 
 /**
  * The spec's out-of-domain set, read on this worker within its data roots (the path came with the workflow
@@ -43,7 +43,7 @@ export async function measureOutOfDomainDrop({ spec, base, fineTuned }: { spec: 
     samples: fineTuned.samples,
     base: { token_f1: baseF1, loss: base.metrics.loss },
     fineTuned: { token_f1: fineTuned.metrics.token_f1, loss: fineTuned.metrics.loss },
-    tokenF1Change: { difference: f1.difference.estimate, lower: f1.difference.lower, upper: f1.difference.upper, pValue: f1.pValue },
+    tokenF1Change: pairedChange(f1),
     relativeDrop,
     maxRelativeDrop: spec.evaluation.out_of_domain?.max_relative_drop ?? null,
   };

@@ -1,6 +1,6 @@
 import { count, interval, num, share, signed } from '../format';
 import { html, keyValues, table, type Html } from '../html';
-import type { VariantsTable } from '../../pipeline/types';
+import type { PairedChange, VariantsTable } from '../../pipeline/types';
 import type { ArmRow, EvaluationSection, RunSection } from '../report-model';
 import { intervalChart } from '../svg-charts';
 import { absent, section, whyAbsent } from './reach';
@@ -72,10 +72,15 @@ export function evaluationSection(run: RunSection, evaluation: EvaluationSection
   ]);
 }
 
+/** `+0.06 [0.01, 0.11] p=0.03`: a paired difference, its interval and p-value. */
+function pairedChangeText(c: PairedChange): string {
+  return `${signed(c.difference)} ${interval(c)} p=${num(c.pValue)}`;
+}
+
 function variantsTable(variants: VariantsTable): Html {
   const change = (row: VariantsTable['rows'][number], metric: string) => {
     const c = row.vsReference?.[metric];
-    return c ? `${signed(c.difference)} ${interval(c)} p=${num(c.pValue)}` : 'n/a';
+    return c ? pairedChangeText(c) : 'n/a';
   };
   return table(
     ['graph', 'answers', 'unchanged', 'accuracy', 'token F1', 'accuracy change', 'token F1 change', 'chrF change', 'p95 s'],
@@ -116,7 +121,7 @@ function armsTable(arms: ArmRow[]): Html {
         num(a.metrics.response_time, 2),
         cell(a, 'consistency'),
         num(a.metrics.loss),
-        vs ? `${signed(vs.difference)} ${interval(vs)} p=${num(vs.pValue)}` : '',
+        vs ? pairedChangeText(vs) : '',
       ];
     }),
     { numeric: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
