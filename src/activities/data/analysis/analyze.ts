@@ -8,7 +8,7 @@ import type { InputIndex } from '../record-stream';
 import { batchSteps, StepProblems, type StepOptions } from '../parallel/batch-steps';
 import type { BatchPool } from '../parallel/pool';
 import { DistinctNgrams } from '../signals/diversity';
-import { LengthOutliers } from '../signals/length-outliers';
+import { LengthOutliers, measuredLength } from '../signals/length-outliers';
 import { KeyMap } from './key-map';
 import { piiKindNames } from './record-facts';
 import { RecordTable, REGISTERS, STATUS } from './record-table';
@@ -31,8 +31,8 @@ export interface Analysis {
   piiKinds: Map<string, number>;
   distinctQuestions: DistinctNgrams;
   largestCluster: number;
-  /** Words (Japanese: characters / 2) over all kept records, to size the contamination filter. */
-  textUnits: number;
+  /** Words of the kept records' answers (Japanese: characters), about their n-grams: sizes the contamination filter. */
+  answerUnits: number;
   digests: string[];
   /** The records of each batch of lines (the first and how many), in reading order: the second pass reads the same batches. */
   lineBatches: { start: number; count: number }[];
@@ -92,7 +92,7 @@ export async function analyze(
   const lineBatches: { start: number; count: number }[] = [];
   // The register rule is applied over the whole corpus below.
   const { required_register: requiredRegister } = data.quality.format;
-  let textUnits = 0;
+  let answerUnits = 0;
   const stepProblems = new StepProblems(problems, files.map((f) => f.display));
   pool.beginPass();
   const steps = batchSteps(inputs, data, problems, digests, options, {
@@ -187,8 +187,7 @@ export async function analyze(
       table.flags.set(r, table.flags.get(r) | facts.flags[i]!);
       lengthOwner.set(lengths.count, r);
       lengths.addMeasured(facts.lengths[i]!);
-      // About five characters a word: only sizes the contamination filter.
-      textUnits += facts.textChars[i]! / 5;
+      answerUnits += measuredLength(facts.lengths[i]!);
       distinctQuestions.addHashed(facts.bigrams, i === 0 ? 0 : facts.bigramEnds[i - 1]!, facts.bigramEnds[i]!);
 
       const piiFrom = i === 0 ? 0 : facts.piiEnds[i - 1]!;
@@ -212,7 +211,7 @@ export async function analyze(
     piiKinds,
     distinctQuestions,
     largestCluster: Math.max(1, ...clusterSizes.values()),
-    textUnits: Math.ceil(textUnits),
+    answerUnits,
     digests,
     lineBatches,
     openingKey: (record) => `${openingHi.get(record).toString(16)}:${openingLo.get(record).toString(16)}`,

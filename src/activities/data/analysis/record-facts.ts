@@ -35,8 +35,6 @@ export interface RecordFacts {
   flags: Uint16Array;
   /** LengthOutliers.measure of the answer. */
   lengths: Uint32Array;
-  /** Characters of context and answer, which size the contamination filter. */
-  textChars: Uint32Array;
   bigramEnds: Uint32Array;
   bigrams: Uint32Array;
   piiEnds: Uint32Array;
@@ -109,7 +107,6 @@ export class RecordFactsBuilder {
     if (truncatedText(answer)) flags |= FLAG.truncated;
     c.flags.set(r, flags);
     c.lengths.set(r, LengthOutliers.measure(answer, language));
-    c.textChars.set(r, answer.length + context.length);
     bigramHashes(context, (hash) => c.bigrams.set(this.bigramCount++, hash));
     c.bigramEnds.set(r, this.bigramCount);
 
@@ -138,7 +135,6 @@ export class RecordFactsBuilder {
       register: c.register.view(n),
       flags: c.flags.view(n),
       lengths: c.lengths.view(n),
-      textChars: c.textChars.view(n),
       bigramEnds: c.bigramEnds.view(n),
       bigrams: c.bigrams.view(this.bigramCount),
       piiEnds: c.piiEnds.view(n),
@@ -162,7 +158,6 @@ export class RecordFactsBuilder {
       register: new GrowableArray((n) => new Uint8Array(n)),
       flags: new GrowableArray((n) => new Uint16Array(n)),
       lengths: u32(),
-      textChars: u32(),
       bigramEnds: u32(),
       bigrams: u32(),
       piiEnds: u32(),

@@ -45,10 +45,12 @@ export async function writeSplits(
 ): Promise<WrittenSplits> {
   const { table } = analysis;
   const writers = Object.fromEntries(SPLITS.map((s) => [s, new LineWriter(path.join(outDir, `${s}.jsonl`))])) as Record<SplitName, LineWriter>;
-  const expectedNgrams = Math.max(1000, analysis.textUnits);
-  // Shared memory: the threads add the train answers' n-grams to one filter.
-  const ngrams = { memory: new SharedArrayBuffer(NgramBloom.sharedBytes(expectedNgrams)), expectedItems: expectedNgrams };
-  const trainNgrams = new NgramBloom(expectedNgrams, undefined, { memory: ngrams.memory, atomic: false });
+  const expectedNgrams = Math.max(1000, analysis.answerUnits);
+  // Shared memory: each thread adds the train answers' n-grams to a filter of its own, merged after the pass.
+  const regionBytes = NgramBloom.sharedBytes(expectedNgrams);
+  const ngrams = { memory: new SharedArrayBuffer(regionBytes * pool.regions), regionBytes, expectedItems: expectedNgrams };
+  const region = (index: number) => new NgramBloom(expectedNgrams, undefined, { memory: ngrams.memory, byteOffset: index * regionBytes });
+  const trainNgrams = region(0);
   const skippedRows: DataProblem[] = [];
   const problems = new ProblemList((p) => skippedRows.push(p));
   const stepProblems = new StepProblems(problems, files.map((f) => f.display));
@@ -92,6 +94,7 @@ export async function writeSplits(
     await audit.add({ file: row.file, line: row.line ?? 0, action: 'skipped', reason: 'invalid', detail: row.message });
   }
   for (const w of Object.values(writers)) await w.close();
+  for (let index = 1; index < pool.regions; index++) trainNgrams.merge(region(index));
   return {
     files: Object.fromEntries(SPLITS.map((s) => [s, writers[s].file])) as Record<SplitName, string>,
     counts: Object.fromEntries(SPLITS.map((s) => [s, writers[s].lines])) as Record<SplitName, number>,

@@ -32,21 +32,25 @@ export class BatchPool {
     private readonly data: PipelineSpec['data'],
     private readonly threads: number,
   ) {
-    this.local = new BatchWork(data);
+    this.local = new BatchWork(data, 0);
+  }
+
+  /** Threads that add n-grams, each to its own region of SharedNgrams: the calling thread and the pool's. */
+  get regions(): number {
+    return this.threads + 1;
   }
 
   run<K extends BatchRequest['kind']>(request: BatchRequest & { kind: K }): Promise<BatchResult<K>> {
     this.submitted++;
     if (this.threads === 0 || (this.workers === null && this.passBatches++ === 0)) {
-      // Before any thread starts, or with none: no other thread adds n-grams.
       try {
-        return Promise.resolve(this.local.run(request, false) as BatchResult<K>);
+        return Promise.resolve(this.local.run(request) as BatchResult<K>);
       } catch (error) {
         return Promise.reject(error);
       }
     }
     if (this.failure) return Promise.reject(this.failure);
-    const workers = (this.workers ??= Array.from({ length: this.threads }, () => this.start()));
+    const workers = (this.workers ??= Array.from({ length: this.threads }, (_, index) => this.start(index)));
     const worker = workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.submitted;
     return new Promise<BatchResult<K>>((resolve, reject) => {
@@ -68,8 +72,9 @@ export class BatchPool {
     await Promise.all(workers.map((w) => w.thread.terminate()));
   }
 
-  private start(): PooledWorker {
-    const worker: PooledWorker = { thread: new Worker(path.join(__dirname, 'worker.js'), { workerData: { data: this.data } }), pending: new Map() };
+  private start(index: number): PooledWorker {
+    const workerData = { data: this.data, region: index + 1 };
+    const worker: PooledWorker = { thread: new Worker(path.join(__dirname, 'worker.js'), { workerData }), pending: new Map() };
     const failAll = (error: unknown) => {
       this.failure ??= error;
       for (const { reject } of worker.pending.values()) reject(error);

@@ -14,9 +14,13 @@ export interface LinesTask {
   firstLine: number;
 }
 
-/** The train n-gram filter in shared memory: every thread adds to the same bits. */
+/**
+ * The train n-gram filter in shared memory: a region of `regionBytes` per thread, the calling thread's first and
+ * then the pool's threads' in order (see BatchWork's `region`), merged once the pass is over.
+ */
 export interface SharedNgrams {
   memory: SharedArrayBuffer;
+  regionBytes: number;
   expectedItems: number;
 }
 
@@ -37,10 +41,14 @@ export class BatchWork {
   private readonly readers = new Map<number, JsonLineReader>();
   private facts: RecordFactsBuilder | undefined;
 
-  constructor(private readonly data: PipelineSpec['data']) {}
+  /** @param region which region of SharedNgrams this thread adds to: 0 on the calling thread, 1 + its index on a pool thread. */
+  constructor(
+    private readonly data: PipelineSpec['data'],
+    private readonly region: number,
+  ) {}
 
-  run(request: BatchRequest, atomic: boolean): BatchResult<typeof request.kind> {
-    return request.kind === 'analyse' ? this.analyse(request.task) : this.write(request.task, atomic);
+  run(request: BatchRequest): BatchResult<typeof request.kind> {
+    return request.kind === 'analyse' ? this.analyse(request.task) : this.write(request.task);
   }
 
   /** First pass: parses the lines and takes the facts of their records. */
@@ -57,11 +65,12 @@ export class BatchWork {
     return facts.take();
   }
 
-  /** Second pass: parses the lines again and writes the kept records; `atomic` when other threads add n-grams too. */
-  write(task: WriteTask, atomic: boolean): BatchResult<'write'> {
+  /** Second pass: parses the lines again and writes the kept records. */
+  write(task: WriteTask): BatchResult<'write'> {
     const records: CanonicalRecord[] = [];
     const notes = this.parse(task, (record) => records.push(record));
-    const ngrams = new NgramBloom(task.ngrams.expectedItems, undefined, { memory: task.ngrams.memory, atomic });
+    const { memory, regionBytes, expectedItems } = task.ngrams;
+    const ngrams = new NgramBloom(expectedItems, undefined, { memory, byteOffset: this.region * regionBytes });
     return { notes, result: writeRecords(records, task.decisions, this.data, ngrams) };
   }
 

@@ -8,12 +8,12 @@ export interface WorkerRequest {
   request: BatchRequest;
 }
 
-const work = new BatchWork((workerData as { data: PipelineSpec['data'] }).data);
+const { data, region } = workerData as { data: PipelineSpec['data']; region: number };
+const work = new BatchWork(data, region);
 
 parentPort!.on('message', ({ id, request }: WorkerRequest) => {
   try {
-    // Atomic n-gram adds: the other threads add to the same shared filter.
-    const { notes, result } = work.run(request, true);
+    const { notes, result } = work.run(request);
     parentPort!.postMessage({ id, notes, result }, transferables(result));
   } catch (error) {
     // Sent back rather than thrown, so the run fails with this error (message and stack) and not a bare exit code.

@@ -10,14 +10,13 @@ export class BloomFilter {
   readonly hashCount: number;
   private readonly blockCount: number;
   private readonly words: Uint32Array;
-  /** Bits set with atomic operations: other threads add to the same memory (see `shared`). */
-  private readonly atomic: boolean;
 
   /**
-   * `shared`, when given, holds the bits (`sharedBytes` of the same arguments): filters built on the same memory in
-   * several threads are one filter, to which any thread may add, with `atomic` set in all but one at a time.
+   * `shared`, when given, holds the bits: `sharedBytes` of the same arguments from `byteOffset` on. Each thread
+   * adds to a region of its own and the regions are merged afterwards: plain stores, where atomic ones to one
+   * region would each wait for their cache miss.
    */
-  constructor(expectedItems: number, falsePositiveRate: number, shared?: { memory: SharedArrayBuffer; atomic: boolean }) {
+  constructor(expectedItems: number, falsePositiveRate: number, shared?: SharedRegion) {
     if (!(falsePositiveRate > 0 && falsePositiveRate < 1)) throw new RangeError(`false positive rate must be between 0 and 1, got ${falsePositiveRate}`);
     const items = Math.max(1, Math.ceil(expectedItems));
     const { bitsPerItem, hashCount } = blockedSizing(falsePositiveRate);
@@ -31,8 +30,7 @@ export class BloomFilter {
     this.blockCount = blockCount;
     this.bitCount = blockCount * BLOCK_BITS;
     this.hashCount = hashCount;
-    this.words = shared ? new Uint32Array(shared.memory, 0, blockCount * BLOCK_WORDS) : new Uint32Array(blockCount * BLOCK_WORDS);
-    this.atomic = shared?.atomic ?? false;
+    this.words = shared ? new Uint32Array(shared.memory, shared.byteOffset, blockCount * BLOCK_WORDS) : new Uint32Array(blockCount * BLOCK_WORDS);
   }
 
   /** Bytes of shared memory a filter of these arguments needs. */
@@ -50,19 +48,18 @@ export class BloomFilter {
   add(hash1: number, hash2: number): void {
     const base = this.blockStart(hash1);
     let bits = hash2;
-    if (this.atomic) {
-      for (let i = 0; i < this.hashCount; i++) {
-        const bit = bits >>> BIT_SHIFT;
-        Atomics.or(this.words, base + (bit >>> 5), 1 << (bit & 31));
-        bits = (Math.imul(bits, BIT_MULTIPLIER) + BIT_INCREMENT) | 0;
-      }
-      return;
-    }
     for (let i = 0; i < this.hashCount; i++) {
       const bit = bits >>> BIT_SHIFT;
       this.words[base + (bit >>> 5)] |= 1 << (bit & 31);
       bits = (Math.imul(bits, BIT_MULTIPLIER) + BIT_INCREMENT) | 0;
     }
+  }
+
+  /** Adds every item of `other`, a filter of the same arguments. */
+  merge(other: BloomFilter): void {
+    if (other.words.length !== this.words.length || other.hashCount !== this.hashCount) throw new RangeError('only filters of the same size and hash count merge');
+    const { words } = this;
+    for (let i = 0; i < words.length; i++) words[i] |= other.words[i];
   }
 
   has(hash1: number, hash2: number): boolean {
@@ -83,6 +80,12 @@ export class BloomFilter {
   private blockStart(hash1: number): number {
     return Math.floor(hash1 * this.blockCount * 2 ** -32) * BLOCK_WORDS;
   }
+}
+
+/** Where a filter's bits live in memory shared between threads. */
+export interface SharedRegion {
+  memory: SharedArrayBuffer;
+  byteOffset: number;
 }
 
 const BLOCK_BITS = 512;

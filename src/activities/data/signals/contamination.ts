@@ -1,4 +1,4 @@
-import { BloomFilter } from './bloom-filter';
+import { BloomFilter, type SharedRegion } from './bloom-filter';
 import { fmix32 } from './hash';
 import { TokenHashes } from './tokens';
 
@@ -32,8 +32,8 @@ export class NgramBloom {
   private readonly filter: BloomFilter;
   private readonly tokens = new TokenHashes();
 
-  /** `shared`: the bits in shared memory, for threads adding to one filter (see BloomFilter). */
-  constructor(expectedItems: number, falsePositiveRate = 0.01, shared?: { memory: SharedArrayBuffer; atomic: boolean }) {
+  /** `shared`: the bits in shared memory, a region per thread (see BloomFilter). */
+  constructor(expectedItems: number, falsePositiveRate = 0.01, shared?: SharedRegion) {
     this.filter = new BloomFilter(expectedItems, falsePositiveRate, shared);
   }
 
@@ -45,6 +45,11 @@ export class NgramBloom {
   /** Bytes held by the filter. */
   get byteLength(): number {
     return this.filter.byteLength;
+  }
+
+  /** Adds the n-grams of `other`, a filter of the same arguments (another thread's region). */
+  merge(other: NgramBloom): void {
+    this.filter.merge(other.filter);
   }
 
   addText(text: string): void {

@@ -97,6 +97,11 @@ type LengthGroup = 'ja' | 'words';
 const JAPANESE_FLAG = 0x80000000;
 const LENGTH_MASK = 0x7fffffff;
 const MAX_LENGTH = LENGTH_MASK;
+
+/** The words or (Japanese) characters of a `LengthOutliers.measure`. */
+export function measuredLength(measured: number): number {
+  return measured & LENGTH_MASK;
+}
 const FENCE_IQRS = 3;
 const MIN_LOG_IQR = Math.LN2;
 const MIN_GROUP_SIZE = 20;
