@@ -22,6 +22,8 @@ export interface WrittenBatch {
   redactions: { at: number; kinds: string[] }[];
   /** Why a record breaks the format rules, by position. */
   formatDetails: { at: number; detail: string }[];
+  /** Whether train answers were added to the n-gram filter. */
+  addedNgrams: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -35,7 +37,7 @@ export function writeRecords(records: CanonicalRecord[], decisions: Uint8Array, 
   let redact = redactors.get(data);
   if (!redact) redactors.set(data, (redact = createPiiRedactor(data.pii.patterns)));
   const texts: string[][] = SPLITS.map(() => []);
-  const written: WrittenBatch = { count: records.length, splits: [], lines: [], redactions: [], formatDetails: [] };
+  const written: WrittenBatch = { count: records.length, splits: [], lines: [], redactions: [], formatDetails: [], addedNgrams: false };
   for (let at = 0; at < records.length; at++) {
     const decision = decisions[at]!;
     const split = (decision & DECISION.splitMask) - 1;
@@ -55,7 +57,10 @@ export function writeRecords(records: CanonicalRecord[], decisions: Uint8Array, 
     if (decision & DECISION.format) written.formatDetails.push({ at, detail: formatViolations(answerOf(record), data.quality.format).join('; ') });
     texts[split]!.push(JSON.stringify(outputRecord(record)), '\n');
     // Answers are what a model memorises; comparing them alone also keeps the check cheap at a million records.
-    if (SPLITS[split] === 'train') trainNgrams.addText(answerOf(record));
+    if (SPLITS[split] === 'train') {
+      trainNgrams.addText(answerOf(record));
+      written.addedNgrams = true;
+    }
   }
   for (const lines of texts) {
     // TextEncoder gives each split memory of its own (a small Buffer.from may share Node's pool), which can be transferred.

@@ -35,11 +35,6 @@ export class BatchPool {
     this.local = new BatchWork(data, 0);
   }
 
-  /** Threads that add n-grams, each to its own region of SharedNgrams: the calling thread and the pool's. */
-  get regions(): number {
-    return this.threads + 1;
-  }
-
   run<K extends BatchRequest['kind']>(request: BatchRequest & { kind: K }): Promise<BatchResult<K>> {
     this.submitted++;
     if (this.threads === 0 || (this.workers === null && this.passBatches++ === 0)) {
@@ -73,7 +68,7 @@ export class BatchPool {
   }
 
   private start(index: number): PooledWorker {
-    const workerData = { data: this.data, region: index + 1 };
+    const workerData = { data: this.data, thread: index + 1 };
     const worker: PooledWorker = { thread: new Worker(path.join(__dirname, 'worker.js'), { workerData }), pending: new Map() };
     const failAll = (error: unknown) => {
       this.failure ??= error;

@@ -14,24 +14,29 @@ export interface LinesTask {
   firstLine: number;
 }
 
-/**
- * The train n-gram filter in shared memory: a region of `regionBytes` per thread, the calling thread's first and
- * then the pool's threads' in order (see BatchWork's `region`), merged once the pass is over.
- */
-export interface SharedNgrams {
-  memory: SharedArrayBuffer;
-  regionBytes: number;
-  expectedItems: number;
-}
-
-/** Second pass: what to do with each record of the batch (see output/write-records.ts), and where train n-grams go. */
+/** Second pass: what to do with each record of the batch (see output/write-records.ts), and the size of the n-gram filter. */
 export interface WriteTask extends LinesTask {
   decisions: Uint8Array;
-  ngrams: SharedNgrams;
+  expectedNgrams: number;
+}
+
+/**
+ * A thread's filter of train n-grams, in shared memory, which its batches name: each thread adds to a filter of
+ * its own with plain stores (atomic adds to one shared filter each waited for their cache miss), and the calling
+ * thread merges them after the pass. `thread` is 0 for the calling thread, 1 + its index for a pool thread.
+ */
+export interface ThreadNgrams {
+  thread: number;
+  memory: SharedArrayBuffer;
 }
 
 export type BatchRequest = { kind: 'analyse'; task: LinesTask } | { kind: 'write'; task: WriteTask };
-export type BatchResult<K extends BatchRequest['kind']> = { notes: BatchNotes; result: K extends 'analyse' ? RecordFacts : WrittenBatch };
+export type BatchResult<K extends BatchRequest['kind']> = { notes: BatchNotes; result: K extends 'analyse' ? RecordFacts : WrittenWithNgrams };
+
+/** A written batch, and the filter its train answers went to, if it had any. */
+export interface WrittenWithNgrams extends WrittenBatch {
+  ngrams?: ThreadNgrams;
+}
 
 /**
  * The per-batch work of the data phase, the same whether it runs in a worker thread or, for a small input, on
@@ -40,11 +45,13 @@ export type BatchResult<K extends BatchRequest['kind']> = { notes: BatchNotes; r
 export class BatchWork {
   private readonly readers = new Map<number, JsonLineReader>();
   private facts: RecordFactsBuilder | undefined;
+  /** This thread's train n-grams, from its first write on (a run's pool, and so this, serves one run). */
+  private ngrams: { shared: ThreadNgrams; filter: NgramBloom } | undefined;
 
-  /** @param region which region of SharedNgrams this thread adds to: 0 on the calling thread, 1 + its index on a pool thread. */
+  /** @param thread 0 on the calling thread, 1 + its index on a pool thread (see ThreadNgrams). */
   constructor(
     private readonly data: PipelineSpec['data'],
-    private readonly region: number,
+    private readonly thread: number,
   ) {}
 
   run(request: BatchRequest): BatchResult<typeof request.kind> {
@@ -69,9 +76,18 @@ export class BatchWork {
   write(task: WriteTask): BatchResult<'write'> {
     const records: CanonicalRecord[] = [];
     const notes = this.parse(task, (record) => records.push(record));
-    const { memory, regionBytes, expectedItems } = task.ngrams;
-    const ngrams = new NgramBloom(expectedItems, undefined, { memory, byteOffset: this.region * regionBytes });
-    return { notes, result: writeRecords(records, task.decisions, this.data, ngrams) };
+    return { notes, result: this.writeRecords(records, task.decisions, task.expectedNgrams) };
+  }
+
+  /** Second pass over records read on this thread, or parsed by `write`. */
+  writeRecords(records: CanonicalRecord[], decisions: Uint8Array, expectedNgrams: number): WrittenWithNgrams {
+    if (!this.ngrams) {
+      const memory = new SharedArrayBuffer(NgramBloom.sharedBytes(expectedNgrams));
+      this.ngrams = { shared: { thread: this.thread, memory }, filter: new NgramBloom(expectedNgrams, undefined, memory) };
+    }
+    const written: WrittenWithNgrams = writeRecords(records, decisions, this.data, this.ngrams.filter);
+    if (written.addedNgrams) written.ngrams = this.ngrams.shared;
+    return written;
   }
 
   private parse(task: LinesTask, onRecord: (record: CanonicalRecord) => void): BatchNotes {

@@ -8,8 +8,8 @@ export interface WorkerRequest {
   request: BatchRequest;
 }
 
-const { data, region } = workerData as { data: PipelineSpec['data']; region: number };
-const work = new BatchWork(data, region);
+const { data, thread } = workerData as { data: PipelineSpec['data']; thread: number };
+const work = new BatchWork(data, thread);
 
 parentPort!.on('message', ({ id, request }: WorkerRequest) => {
   try {

@@ -12,11 +12,10 @@ export class BloomFilter {
   private readonly words: Uint32Array;
 
   /**
-   * `shared`, when given, holds the bits: `sharedBytes` of the same arguments from `byteOffset` on. Each thread
-   * adds to a region of its own and the regions are merged afterwards: plain stores, where atomic ones to one
-   * region would each wait for their cache miss.
+   * `shared`, when given, holds the bits (`sharedBytes` of the same arguments), so that a filter built in one
+   * thread can be read and merged in another. Adds are plain stores: one thread adds to a filter.
    */
-  constructor(expectedItems: number, falsePositiveRate: number, shared?: SharedRegion) {
+  constructor(expectedItems: number, falsePositiveRate: number, shared?: SharedArrayBuffer) {
     if (!(falsePositiveRate > 0 && falsePositiveRate < 1)) throw new RangeError(`false positive rate must be between 0 and 1, got ${falsePositiveRate}`);
     const items = Math.max(1, Math.ceil(expectedItems));
     const { bitsPerItem, hashCount } = blockedSizing(falsePositiveRate);
@@ -30,7 +29,7 @@ export class BloomFilter {
     this.blockCount = blockCount;
     this.bitCount = blockCount * BLOCK_BITS;
     this.hashCount = hashCount;
-    this.words = shared ? new Uint32Array(shared.memory, shared.byteOffset, blockCount * BLOCK_WORDS) : new Uint32Array(blockCount * BLOCK_WORDS);
+    this.words = shared ? new Uint32Array(shared, 0, blockCount * BLOCK_WORDS) : new Uint32Array(blockCount * BLOCK_WORDS);
   }
 
   /** Bytes of shared memory a filter of these arguments needs. */
@@ -80,12 +79,6 @@ export class BloomFilter {
   private blockStart(hash1: number): number {
     return Math.floor(hash1 * this.blockCount * 2 ** -32) * BLOCK_WORDS;
   }
-}
-
-/** Where a filter's bits live in memory shared between threads. */
-export interface SharedRegion {
-  memory: SharedArrayBuffer;
-  byteOffset: number;
 }
 
 const BLOCK_BITS = 512;

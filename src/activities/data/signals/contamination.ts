@@ -1,4 +1,4 @@
-import { BloomFilter, type SharedRegion } from './bloom-filter';
+import { BloomFilter } from './bloom-filter';
 import { fmix32 } from './hash';
 import { TokenHashes } from './tokens';
 
@@ -32,8 +32,8 @@ export class NgramBloom {
   private readonly filter: BloomFilter;
   private readonly tokens = new TokenHashes();
 
-  /** `shared`: the bits in shared memory, a region per thread (see BloomFilter). */
-  constructor(expectedItems: number, falsePositiveRate = 0.01, shared?: SharedRegion) {
+  /** `shared`: the bits in memory shared between threads (see BloomFilter). */
+  constructor(expectedItems: number, falsePositiveRate = 0.01, shared?: SharedArrayBuffer) {
     this.filter = new BloomFilter(expectedItems, falsePositiveRate, shared);
   }
 
@@ -47,7 +47,7 @@ export class NgramBloom {
     return this.filter.byteLength;
   }
 
-  /** Adds the n-grams of `other`, a filter of the same arguments (another thread's region). */
+  /** Adds the n-grams of `other`, a filter of the same arguments (another thread's). */
   merge(other: NgramBloom): void {
     this.filter.merge(other.filter);
   }
