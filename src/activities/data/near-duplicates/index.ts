@@ -34,9 +34,12 @@ export const NEAR_DUPLICATE_DEFAULTS: Required<NearDuplicateOptions> = { thresho
  * How many mutually dissimilar texts one bucket keeps. A band key shared by more texts that are not near-duplicates
  * of each other comes from boilerplate ("thank you for contacting us") and says nothing; capping it bounds the
  * work per lookup on template-heavy data. Near-duplicates of a text already in the bucket are not added either,
- * so a thousand copies of one answer cost one bucket entry per band.
+ * so a thousand copies of one answer cost one bucket entry per band. A real near-duplicate shares a dozen bands
+ * with its original, so it is still found through the others. On the 1M-record benchmark corpus, 2 instead of 8
+ * took the candidates checked per record from about 60 to about 20, found the same planted copies but 3 of
+ * 29,701, and flagged 140 fewer records that were not planted (precision 0.992 to 0.995).
  */
-const BUCKET_REPRESENTATIVES = 8;
+const BUCKET_REPRESENTATIVES = 2;
 
 /** Lookups numbered before `verified` is cleared: `2 * lookup + 1` must fit in 31 bits for the shift. */
 const MAX_LOOKUPS = 0x3fffffff;

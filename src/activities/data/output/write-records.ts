@@ -1,7 +1,8 @@
 import type { PipelineSpec } from '../../../spec/schema';
 import { createPiiRedactor } from '../pii';
 import { answerOf, recordId, type CanonicalRecord } from '../records';
-import type { NgramBloom } from '../signals/contamination';
+import { GrowableArray } from '../analysis/growable';
+import { NgramHasher } from '../signals/contamination';
 import { formatViolations } from '../signals/format-rules';
 import { SPLITS } from '../split';
 
@@ -22,22 +23,32 @@ export interface WrittenBatch {
   redactions: { at: number; kinds: string[] }[];
   /** Why a record breaks the format rules, by position. */
   formatDetails: { at: number; detail: string }[];
-  /** Whether train answers were added to the n-gram filter. */
-  addedNgrams: boolean;
+  /** The n-grams of the train records' answers, two hashes each (see NgramHasher), for the contamination filter. */
+  trainNgrams: Uint32Array;
 }
 
 const encoder = new TextEncoder();
+const hasher = new NgramHasher();
+const EMPTY = new Uint32Array(0);
 const redactors = new WeakMap<PipelineSpec['data'], ReturnType<typeof createPiiRedactor>>();
 
 /**
- * Writes the kept records of a batch as JSON lines (PII redacted) into their splits, and adds the answers of the
- * train records to `trainNgrams`. Depends on nothing but the records and their decisions: runs on worker threads.
+ * Writes the kept records of a batch as JSON lines (PII redacted) into their splits, and hashes the n-grams of the
+ * train records' answers. Depends on nothing but the records and their decisions: runs on worker threads. The
+ * calling thread adds the hashes to its one filter: threads adding to a shared one would need atomic stores, which
+ * each wait for their cache miss, or a filter each, which multiplies its memory.
  */
-export function writeRecords(records: CanonicalRecord[], decisions: Uint8Array, data: PipelineSpec['data'], trainNgrams: NgramBloom): WrittenBatch {
+export function writeRecords(records: CanonicalRecord[], decisions: Uint8Array, data: PipelineSpec['data']): WrittenBatch {
   let redact = redactors.get(data);
   if (!redact) redactors.set(data, (redact = createPiiRedactor(data.pii.patterns)));
   const texts: string[][] = SPLITS.map(() => []);
-  const written: WrittenBatch = { count: records.length, splits: [], lines: [], redactions: [], formatDetails: [], addedNgrams: false };
+  const written: WrittenBatch = { count: records.length, splits: [], lines: [], redactions: [], formatDetails: [], trainNgrams: EMPTY };
+  const ngrams = new GrowableArray((n) => new Uint32Array(n));
+  let ngramValues = 0;
+  const addNgram = (hash1: number, hash2: number) => {
+    ngrams.set(ngramValues++, hash1);
+    ngrams.set(ngramValues++, hash2);
+  };
   for (let at = 0; at < records.length; at++) {
     const decision = decisions[at]!;
     const split = (decision & DECISION.splitMask) - 1;
@@ -57,11 +68,9 @@ export function writeRecords(records: CanonicalRecord[], decisions: Uint8Array, 
     if (decision & DECISION.format) written.formatDetails.push({ at, detail: formatViolations(answerOf(record), data.quality.format).join('; ') });
     texts[split]!.push(JSON.stringify(outputRecord(record)), '\n');
     // Answers are what a model memorises; comparing them alone also keeps the check cheap at a million records.
-    if (SPLITS[split] === 'train') {
-      trainNgrams.addText(answerOf(record));
-      written.addedNgrams = true;
-    }
+    if (SPLITS[split] === 'train') hasher.each(answerOf(record), addNgram);
   }
+  written.trainNgrams = ngrams.view(ngramValues);
   for (const lines of texts) {
     // TextEncoder gives each split memory of its own (a small Buffer.from may share Node's pool), which can be transferred.
     written.splits.push(encoder.encode(lines.join('')));

@@ -13,7 +13,7 @@ import { NgramBloom } from '../signals/contamination';
 import { SPLITS, type SplitName } from '../split';
 import { Audit } from './audit';
 import { LineWriter } from './line-writer';
-import { DECISION, type WrittenBatch } from './write-records';
+import { DECISION, writeRecords, type WrittenBatch } from './write-records';
 
 export interface WrittenSplits {
   files: Record<SplitName, string>;
@@ -46,8 +46,7 @@ export async function writeSplits(
   const { table } = analysis;
   const writers = Object.fromEntries(SPLITS.map((s) => [s, new LineWriter(path.join(outDir, `${s}.jsonl`))])) as Record<SplitName, LineWriter>;
   const expectedNgrams = Math.max(1000, analysis.answerUnits);
-  /** Each thread's train n-gram filter, by thread (see ThreadNgrams). */
-  const threadNgrams = new Map<number, SharedArrayBuffer>();
+  const trainNgrams = new NgramBloom(expectedNgrams);
   const skippedRows: DataProblem[] = [];
   const problems = new ProblemList((p) => skippedRows.push(p));
   const stepProblems = new StepProblems(problems, files.map((f) => f.display));
@@ -72,10 +71,10 @@ export async function writeSplits(
   const steps = batchSteps(inputs, spec.data, problems, digests, options, {
     lines: (task, position) => {
       const batch = analysis.lineBatches[position] ?? { start: table.size, count: 0 };
-      return pool.run({ kind: 'write', task: { ...task, decisions: decisions(batch.start, batch.count), expectedNgrams } });
+      return pool.run({ kind: 'write', task: { ...task, decisions: decisions(batch.start, batch.count) } });
     },
     // Records read on this thread: every batch before is consumed (see batchSteps), so `next` is their first.
-    records: (records) => pool.local.writeRecords(records, decisions(next, records.length), expectedNgrams),
+    records: (records) => writeRecords(records, decisions(next, records.length), spec.data),
   });
 
   let redacted = 0;
@@ -83,7 +82,7 @@ export async function writeSplits(
     if (stepProblems.take(step) || step.kind !== 'batch') continue;
     const { file, notes, result } = step;
     if (step.position !== null && analysis.lineBatches[step.position]?.count !== result.count) throw changed(file);
-    if (result.ngrams) threadNgrams.set(result.ngrams.thread, result.ngrams.memory);
+    trainNgrams.addHashes(result.trainNgrams);
     redacted += await auditBatch(result, notes.dropped, next, file);
     for (const [s, split] of SPLITS.entries()) await writers[split].writeLines(result.splits[s]!, result.lines[s]!);
     next += result.count;
@@ -92,9 +91,6 @@ export async function writeSplits(
     await audit.add({ file: row.file, line: row.line ?? 0, action: 'skipped', reason: 'invalid', detail: row.message });
   }
   for (const w of Object.values(writers)) await w.close();
-  const [first, ...others] = [...threadNgrams.values()].map((memory) => new NgramBloom(expectedNgrams, undefined, memory));
-  const trainNgrams = first ?? new NgramBloom(expectedNgrams);
-  for (const filter of others) trainNgrams.merge(filter);
   return {
     files: Object.fromEntries(SPLITS.map((s) => [s, writers[s].file])) as Record<SplitName, string>,
     counts: Object.fromEntries(SPLITS.map((s) => [s, writers[s].lines])) as Record<SplitName, number>,

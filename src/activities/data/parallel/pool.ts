@@ -32,7 +32,7 @@ export class BatchPool {
     private readonly data: PipelineSpec['data'],
     private readonly threads: number,
   ) {
-    this.local = new BatchWork(data, 0);
+    this.local = new BatchWork(data);
   }
 
   run<K extends BatchRequest['kind']>(request: BatchRequest & { kind: K }): Promise<BatchResult<K>> {
@@ -45,7 +45,7 @@ export class BatchPool {
       }
     }
     if (this.failure) return Promise.reject(this.failure);
-    const workers = (this.workers ??= Array.from({ length: this.threads }, (_, index) => this.start(index)));
+    const workers = (this.workers ??= Array.from({ length: this.threads }, () => this.start()));
     const worker = workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.submitted;
     return new Promise<BatchResult<K>>((resolve, reject) => {
@@ -67,9 +67,8 @@ export class BatchPool {
     await Promise.all(workers.map((w) => w.thread.terminate()));
   }
 
-  private start(index: number): PooledWorker {
-    const workerData = { data: this.data, thread: index + 1 };
-    const worker: PooledWorker = { thread: new Worker(path.join(__dirname, 'worker.js'), { workerData }), pending: new Map() };
+  private start(): PooledWorker {
+    const worker: PooledWorker = { thread: new Worker(path.join(__dirname, 'worker.js'), { workerData: { data: this.data } }), pending: new Map() };
     const failAll = (error: unknown) => {
       this.failure ??= error;
       for (const { reject } of worker.pending.values()) reject(error);

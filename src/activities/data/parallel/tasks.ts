@@ -2,7 +2,6 @@ import type { PipelineSpec } from '../../../spec/schema';
 import { RecordFactsBuilder, type RecordFacts } from '../analysis/record-facts';
 import { writeRecords, type WrittenBatch } from '../output/write-records';
 import type { CanonicalRecord } from '../records';
-import { NgramBloom } from '../signals/contamination';
 import { jsonLineReader, type JsonLineReader } from '../sources';
 import { parseLineBatch, type BatchNotes } from './parse-lines';
 
@@ -14,29 +13,13 @@ export interface LinesTask {
   firstLine: number;
 }
 
-/** Second pass: what to do with each record of the batch (see output/write-records.ts), and the size of the n-gram filter. */
+/** Second pass: what to do with each record of the batch (see output/write-records.ts). */
 export interface WriteTask extends LinesTask {
   decisions: Uint8Array;
-  expectedNgrams: number;
-}
-
-/**
- * A thread's filter of train n-grams, in shared memory, which its batches name: each thread adds to a filter of
- * its own with plain stores (atomic adds to one shared filter each waited for their cache miss), and the calling
- * thread merges them after the pass. `thread` is 0 for the calling thread, 1 + its index for a pool thread.
- */
-export interface ThreadNgrams {
-  thread: number;
-  memory: SharedArrayBuffer;
 }
 
 export type BatchRequest = { kind: 'analyse'; task: LinesTask } | { kind: 'write'; task: WriteTask };
-export type BatchResult<K extends BatchRequest['kind']> = { notes: BatchNotes; result: K extends 'analyse' ? RecordFacts : WrittenWithNgrams };
-
-/** A written batch, and the filter its train answers went to, if it had any. */
-export interface WrittenWithNgrams extends WrittenBatch {
-  ngrams?: ThreadNgrams;
-}
+export type BatchResult<K extends BatchRequest['kind']> = { notes: BatchNotes; result: K extends 'analyse' ? RecordFacts : WrittenBatch };
 
 /**
  * The per-batch work of the data phase, the same whether it runs in a worker thread or, for a small input, on
@@ -45,14 +28,8 @@ export interface WrittenWithNgrams extends WrittenBatch {
 export class BatchWork {
   private readonly readers = new Map<number, JsonLineReader>();
   private facts: RecordFactsBuilder | undefined;
-  /** This thread's train n-grams, from its first write on (a run's pool, and so this, serves one run). */
-  private ngrams: { shared: ThreadNgrams; filter: NgramBloom } | undefined;
 
-  /** @param thread 0 on the calling thread, 1 + its index on a pool thread (see ThreadNgrams). */
-  constructor(
-    private readonly data: PipelineSpec['data'],
-    private readonly thread: number,
-  ) {}
+  constructor(private readonly data: PipelineSpec['data']) {}
 
   run(request: BatchRequest): BatchResult<typeof request.kind> {
     return request.kind === 'analyse' ? this.analyse(request.task) : this.write(request.task);
@@ -76,18 +53,7 @@ export class BatchWork {
   write(task: WriteTask): BatchResult<'write'> {
     const records: CanonicalRecord[] = [];
     const notes = this.parse(task, (record) => records.push(record));
-    return { notes, result: this.writeRecords(records, task.decisions, task.expectedNgrams) };
-  }
-
-  /** Second pass over records read on this thread, or parsed by `write`. */
-  writeRecords(records: CanonicalRecord[], decisions: Uint8Array, expectedNgrams: number): WrittenWithNgrams {
-    if (!this.ngrams) {
-      const memory = new SharedArrayBuffer(NgramBloom.sharedBytes(expectedNgrams));
-      this.ngrams = { shared: { thread: this.thread, memory }, filter: new NgramBloom(expectedNgrams, undefined, memory) };
-    }
-    const written: WrittenWithNgrams = writeRecords(records, decisions, this.data, this.ngrams.filter);
-    if (written.addedNgrams) written.ngrams = this.ngrams.shared;
-    return written;
+    return { notes, result: writeRecords(records, task.decisions, this.data) };
   }
 
   private parse(task: LinesTask, onRecord: (record: CanonicalRecord) => void): BatchNotes {
@@ -112,7 +78,7 @@ export class BatchWork {
 /** The typed arrays of a result, handed over to the receiving thread instead of copied. */
 export function transferables(result: RecordFacts | WrittenBatch): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  const values = 'splits' in result ? result.splits : Object.values(result);
+  const values = 'splits' in result ? [...result.splits, result.trainNgrams] : Object.values(result);
   for (const value of values) if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
   return [...buffers];
 }

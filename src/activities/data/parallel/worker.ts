@@ -8,8 +8,7 @@ export interface WorkerRequest {
   request: BatchRequest;
 }
 
-const { data, thread } = workerData as { data: PipelineSpec['data']; thread: number };
-const work = new BatchWork(data, thread);
+const work = new BatchWork((workerData as { data: PipelineSpec['data'] }).data);
 
 parentPort!.on('message', ({ id, request }: WorkerRequest) => {
   try {

@@ -11,11 +11,7 @@ export class BloomFilter {
   private readonly blockCount: number;
   private readonly words: Uint32Array;
 
-  /**
-   * `shared`, when given, holds the bits (`sharedBytes` of the same arguments), so that a filter built in one
-   * thread can be read and merged in another. Adds are plain stores: one thread adds to a filter.
-   */
-  constructor(expectedItems: number, falsePositiveRate: number, shared?: SharedArrayBuffer) {
+  constructor(expectedItems: number, falsePositiveRate: number) {
     if (!(falsePositiveRate > 0 && falsePositiveRate < 1)) throw new RangeError(`false positive rate must be between 0 and 1, got ${falsePositiveRate}`);
     const items = Math.max(1, Math.ceil(expectedItems));
     const { bitsPerItem, hashCount } = blockedSizing(falsePositiveRate);
@@ -29,13 +25,7 @@ export class BloomFilter {
     this.blockCount = blockCount;
     this.bitCount = blockCount * BLOCK_BITS;
     this.hashCount = hashCount;
-    this.words = shared ? new Uint32Array(shared, 0, blockCount * BLOCK_WORDS) : new Uint32Array(blockCount * BLOCK_WORDS);
-  }
-
-  /** Bytes of shared memory a filter of these arguments needs. */
-  static sharedBytes(expectedItems: number, falsePositiveRate: number): number {
-    const { bitsPerItem } = blockedSizing(falsePositiveRate);
-    return Math.ceil((Math.max(1, Math.ceil(expectedItems)) * bitsPerItem) / BLOCK_BITS) * (BLOCK_BITS / 8);
+    this.words = new Uint32Array(blockCount * BLOCK_WORDS);
   }
 
   /** Bytes held by the bit array. */
@@ -52,13 +42,6 @@ export class BloomFilter {
       this.words[base + (bit >>> 5)] |= 1 << (bit & 31);
       bits = (Math.imul(bits, BIT_MULTIPLIER) + BIT_INCREMENT) | 0;
     }
-  }
-
-  /** Adds every item of `other`, a filter of the same arguments. */
-  merge(other: BloomFilter): void {
-    if (other.words.length !== this.words.length || other.hashCount !== this.hashCount) throw new RangeError('only filters of the same size and hash count merge');
-    const { words } = this;
-    for (let i = 0; i < words.length; i++) words[i] |= other.words[i];
   }
 
   has(hash1: number, hash2: number): boolean {

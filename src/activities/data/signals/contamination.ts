@@ -23,23 +23,44 @@ export const JAPANESE_CHARACTER_NGRAM = 13;
 const BASE_1 = 0x9e3779b1;
 const BASE_2 = 0x85ebca77;
 
+/** The two 32-bit hashes of each n-gram of a text (see `each`), for a filter built elsewhere. */
+export class NgramHasher {
+  private readonly tokens = new TokenHashes();
+
+  /**
+   * Calls `found` with the two hashes of every n-gram of the text and returns how many there were, 0 for text
+   * without tokens. Tokens are normalised (see TokenHashes), so case and punctuation changes do not hide a copy.
+   */
+  each(text: string, found: (hash1: number, hash2: number) => void): number {
+    const tokens = this.tokens;
+    tokens.scan(text);
+    const { hashes, count } = tokens;
+    if (count === 0) return 0;
+    const size = Math.min(tokens.japanese * 2 > count ? JAPANESE_CHARACTER_NGRAM : WORD_NGRAM, count);
+    const drop1 = power(BASE_1, size - 1);
+    const drop2 = power(BASE_2, size - 1);
+    let lane1 = windowHash(hashes, size, BASE_1);
+    let lane2 = windowHash(hashes, size, BASE_2);
+    for (let end = size; ; end++) {
+      found(fmix32(lane1 ^ size), fmix32(lane2 + size));
+      if (end === count) return count - size + 1;
+      lane1 = slide(lane1, hashes[end - size], hashes[end], drop1, BASE_1);
+      lane2 = slide(lane2, hashes[end - size], hashes[end], drop2, BASE_2);
+    }
+  }
+}
+
 /**
- * Training n-grams in a Bloom filter, to measure how much of each test text also occurs in training. Tokens are
- * normalised (see TokenHashes), so case and punctuation changes do not hide a copy. `expectedItems` is the number
- * of n-grams to be added, about the number of words (Japanese: characters) in the training text.
+ * Training n-grams in a Bloom filter, to measure how much of each test text also occurs in training.
+ * `expectedItems` is the number of n-grams to be added, about the number of words (Japanese: characters) in the
+ * training text.
  */
 export class NgramBloom {
   private readonly filter: BloomFilter;
-  private readonly tokens = new TokenHashes();
+  private readonly hasher = new NgramHasher();
 
-  /** `shared`: the bits in memory shared between threads (see BloomFilter). */
-  constructor(expectedItems: number, falsePositiveRate = 0.01, shared?: SharedArrayBuffer) {
-    this.filter = new BloomFilter(expectedItems, falsePositiveRate, shared);
-  }
-
-  /** Bytes of shared memory a filter of these arguments needs. */
-  static sharedBytes(expectedItems: number, falsePositiveRate = 0.01): number {
-    return BloomFilter.sharedBytes(expectedItems, falsePositiveRate);
+  constructor(expectedItems: number, falsePositiveRate = 0.01) {
+    this.filter = new BloomFilter(expectedItems, falsePositiveRate);
   }
 
   /** Bytes held by the filter. */
@@ -47,53 +68,22 @@ export class NgramBloom {
     return this.filter.byteLength;
   }
 
-  /** Adds the n-grams of `other`, a filter of the same arguments (another thread's). */
-  merge(other: NgramBloom): void {
-    this.filter.merge(other.filter);
+  addText(text: string): void {
+    this.hasher.each(text, (hash1, hash2) => this.filter.add(hash1, hash2));
   }
 
-  addText(text: string): void {
-    const size = this.scan(text);
-    if (size === 0) return;
-    const { hashes, count } = this.tokens;
-    const drop1 = power(BASE_1, size - 1);
-    const drop2 = power(BASE_2, size - 1);
-    let lane1 = windowHash(hashes, size, BASE_1);
-    let lane2 = windowHash(hashes, size, BASE_2);
-    for (let end = size; ; end++) {
-      this.filter.add(fmix32(lane1 ^ size), fmix32(lane2 + size));
-      if (end === count) return;
-      lane1 = slide(lane1, hashes[end - size], hashes[end], drop1, BASE_1);
-      lane2 = slide(lane2, hashes[end - size], hashes[end], drop2, BASE_2);
-    }
+  /** Adds n-grams hashed by an NgramHasher (in another thread): `pairs` holds their two hashes one after the other. */
+  addHashes(pairs: Uint32Array): void {
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.filter.add(pairs[i], pairs[i + 1]);
   }
 
   /** Share in [0, 1] of the text's n-grams found in the training text; 0 for text without words. */
   overlap(text: string): number {
-    const size = this.scan(text);
-    const { hashes, count } = this.tokens;
-    if (size === 0) return 0;
-    const drop1 = power(BASE_1, size - 1);
-    const drop2 = power(BASE_2, size - 1);
-    let lane1 = windowHash(hashes, size, BASE_1);
-    let lane2 = windowHash(hashes, size, BASE_2);
     let found = 0;
-    for (let end = size; ; end++) {
-      if (this.filter.has(fmix32(lane1 ^ size), fmix32(lane2 + size))) found++;
-      if (end === count) break;
-      lane1 = slide(lane1, hashes[end - size], hashes[end], drop1, BASE_1);
-      lane2 = slide(lane2, hashes[end - size], hashes[end], drop2, BASE_2);
-    }
-    return found / (count - size + 1);
-  }
-
-  /** Tokenises the text and returns its n-gram size, 0 when it has no tokens (then nothing is added). */
-  private scan(text: string): number {
-    const tokens = this.tokens;
-    tokens.scan(text);
-    if (tokens.count === 0) return 0;
-    const size = tokens.japanese * 2 > tokens.count ? JAPANESE_CHARACTER_NGRAM : WORD_NGRAM;
-    return Math.min(size, tokens.count);
+    const count = this.hasher.each(text, (hash1, hash2) => {
+      if (this.filter.has(hash1, hash2)) found++;
+    });
+    return count === 0 ? 0 : found / count;
   }
 }
 
