@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { placeholderText, truncatedText } from '../../src/activities/data/signals/accuracy-rules';
-import { NgramBloom } from '../../src/activities/data/signals/contamination';
+import { BloomFilter } from '../../src/activities/data/signals/bloom-filter';
+import { NgramBloom, NgramHasher } from '../../src/activities/data/signals/contamination';
 import { categoryBalance, DistinctNgrams } from '../../src/activities/data/signals/diversity';
 import { formatViolations } from '../../src/activities/data/signals/format-rules';
 import { detectLanguage, languageMismatch } from '../../src/activities/data/signals/language';
@@ -312,6 +313,30 @@ describe('quality signals', () => {
     });
   });
 
+  describe('BloomFilter', () => {
+    it('holds the same bits whether items are added one by one or in bulk, region by region', () => {
+      const random = seededRandom(5);
+      const hash = () => Math.floor(random() * 2 ** 32);
+      const pairs = new Uint32Array(2 * 1_000_000).map(hash);
+      // A million items at 1% take about 1.25 MB: queued in 8 regions.
+      const single = new BloomFilter(1_000_000, 0.01);
+      for (let i = 0; i < pairs.length; i += 2) single.add(pairs[i]!, pairs[i + 1]!);
+      const bulk = new BloomFilter(1_000_000, 0.01);
+      for (const [from, to] of [[0, 2], [2, 100_000], [100_000, 100_000], [100_000, pairs.length]] as const) bulk.addAll(pairs.subarray(from, to));
+      for (let i = 0; i < pairs.length; i += 2) assert.ok(bulk.has(pairs[i]!, pairs[i + 1]!), `item ${i / 2} missing`);
+      let differ = 0;
+      let positives = 0;
+      for (let i = 0; i < 200_000; i++) {
+        const [a, b] = [hash(), hash()];
+        if (bulk.has(a, b) !== single.has(a, b)) differ++;
+        if (bulk.has(a, b)) positives++;
+      }
+      assert.equal(differ, 0);
+      // About 1% of random probes are false positives: both filters must give the same ones.
+      assert.ok(positives > 1000, `${positives} false positives: the probes test nothing`);
+    });
+  });
+
   describe('NgramBloom', () => {
     const trainAnswer = 'To reset your password, open Settings, tap Account and choose Reset Password. We will email you a link.';
 
@@ -338,6 +363,26 @@ describe('quality signals', () => {
       bloom.addText('パスワードを再設定するには、設定画面からアカウントを選び、パスワード再設定をタップしてください。');
       assert.equal(bloom.overlap('パスワードを再設定するには設定画面からアカウントを選びパスワード再設定をタップしてください'), 1);
       assert.equal(bloom.overlap('ご注文の商品は本日発送いたしました。到着まで今しばらくお待ちください。'), 0);
+    });
+
+    it('takes n-grams hashed elsewhere as if their text were added', () => {
+      const japanese = 'ご注文の商品は本日発送いたしました。到着まで今しばらくお待ちください。';
+      const pairs: number[] = [];
+      const hasher = new NgramHasher();
+      let count = 0;
+      for (const text of [trainAnswer, japanese]) count += hasher.each(text, (hash1, hash2) => pairs.push(hash1, hash2));
+      // 18 words give 11 word 8-grams; 33 Japanese characters, 21 character 13-grams.
+      assert.equal(count, 11 + 21);
+      const hashed = new NgramBloom(1000);
+      hashed.addHashes(new Uint32Array(pairs));
+      const added = new NgramBloom(1000);
+      added.addText(trainAnswer);
+      added.addText(japanese);
+      for (const probe of [trainAnswer, japanese, 'To reset your password, open Settings. Then call us.', 'Yes, you can.']) {
+        assert.equal(hashed.overlap(probe), added.overlap(probe), probe);
+      }
+      assert.equal(hashed.overlap(japanese), 1);
+      assert.equal(new NgramBloom(1000).overlap(japanese), 0);
     });
 
     it('keeps the false positive rate near its target', () => {

@@ -10,6 +10,8 @@ export class BloomFilter {
   readonly hashCount: number;
   private readonly blockCount: number;
   private readonly words: Uint32Array;
+  /** Items of `addAll` not yet added, by region of the filter. */
+  private queues: RegionQueues | undefined;
 
   constructor(expectedItems: number, falsePositiveRate: number) {
     if (!(falsePositiveRate > 0 && falsePositiveRate < 1)) throw new RangeError(`false positive rate must be between 0 and 1, got ${falsePositiveRate}`);
@@ -44,7 +46,27 @@ export class BloomFilter {
     }
   }
 
+  /**
+   * Adds items given as hash pairs (`hash1`, `hash2` one after the other), in bulk. A large filter is written a
+   * region at a time: items are queued by the region their block lies in, and a full queue is added at once, so
+   * that its writes stay within a few hundred KiB (the CPU caches and the TLB) instead of missing both on every
+   * item across the whole filter; on 40 million items into 66 MiB that halved the time. Queued items are in the
+   * filter by the next `has`.
+   */
+  addAll(pairs: Uint32Array): void {
+    const queues = (this.queues ??= new RegionQueues(this.words.byteLength));
+    if (queues.regions === 1) {
+      for (let i = 0; i + 1 < pairs.length; i += 2) this.add(pairs[i], pairs[i + 1]);
+      return;
+    }
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const full = queues.push(pairs[i], pairs[i + 1]);
+      if (full !== null) this.addQueued(full, queues.take(full));
+    }
+  }
+
   has(hash1: number, hash2: number): boolean {
+    if (this.queues?.pending) for (let region = 0; region < this.queues.regions; region++) this.addQueued(region, this.queues.take(region));
     const base = this.blockStart(hash1);
     let bits = hash2;
     for (let i = 0; i < this.hashCount; i++) {
@@ -55,6 +77,11 @@ export class BloomFilter {
     return true;
   }
 
+  private addQueued(region: number, length: number): void {
+    const queue = this.queues!.queue(region);
+    for (let i = 0; i < length; i += 2) this.add(queue[i], queue[i + 1]);
+  }
+
   /**
    * First word of the block `hash1` picks, by multiply-and-shift rather than `%`: an unsigned 32-bit hash is a
    * double in V8, and `%` on doubles is a library call. The product stays below 2^55 and rounds to a block in range.
@@ -63,6 +90,61 @@ export class BloomFilter {
     return Math.floor(hash1 * this.blockCount * 2 ** -32) * BLOCK_WORDS;
   }
 }
+
+/**
+ * Per region of a filter's bits (`hash1`'s top bits pick the block, so a region is a run of blocks), the hash
+ * pairs waiting to be added.
+ */
+class RegionQueues {
+  readonly regions: number;
+  private readonly shift: number;
+  private readonly queues: Uint32Array[];
+  private readonly lengths: Int32Array;
+  /** Values (two per item) queued in all regions. */
+  private queued = 0;
+
+  constructor(filterBytes: number) {
+    const bits = Math.min(MAX_REGION_BITS, Math.max(0, Math.ceil(Math.log2(filterBytes / REGION_BYTES))));
+    this.regions = 2 ** bits;
+    this.shift = 32 - bits;
+    this.queues = Array.from({ length: this.regions }, () => new Uint32Array(this.regions === 1 ? 0 : 2 * QUEUED_ITEMS));
+    this.lengths = new Int32Array(this.regions);
+  }
+
+  get pending(): boolean {
+    return this.queued > 0;
+  }
+
+  /** Queues an item; returns its region when that queue is now full, else null. Only for more than one region. */
+  push(hash1: number, hash2: number): number | null {
+    const region = hash1 >>> this.shift;
+    const queue = this.queues[region];
+    let length = this.lengths[region];
+    queue[length++] = hash1;
+    queue[length++] = hash2;
+    this.lengths[region] = length;
+    this.queued += 2;
+    return length === queue.length ? region : null;
+  }
+
+  queue(region: number): Uint32Array {
+    return this.queues[region];
+  }
+
+  /** Empties a region's queue, returning how many values (two per item) it held. */
+  take(region: number): number {
+    const length = this.lengths[region];
+    this.lengths[region] = 0;
+    this.queued -= length;
+    return length;
+  }
+}
+
+/** About the bytes of filter a queue's items are added to: well within the L2 cache. */
+const REGION_BYTES = 256 * 1024;
+const MAX_REGION_BITS = 10;
+/** Items per region queued before they are added: 16 MiB of queues at most. */
+const QUEUED_ITEMS = 1024;
 
 const BLOCK_BITS = 512;
 const BLOCK_WORDS = BLOCK_BITS / 32;

@@ -74,7 +74,7 @@ export class NgramBloom {
 
   /** Adds n-grams hashed by an NgramHasher (in another thread): `pairs` holds their two hashes one after the other. */
   addHashes(pairs: Uint32Array): void {
-    for (let i = 0; i + 1 < pairs.length; i += 2) this.filter.add(pairs[i], pairs[i + 1]);
+    this.filter.addAll(pairs);
   }
 
   /** Share in [0, 1] of the text's n-grams found in the training text; 0 for text without words. */
