@@ -50,8 +50,8 @@ export class BloomFilter {
    * Adds items given as hash pairs (`hash1`, `hash2` one after the other), in bulk. A large filter is written a
    * region at a time: items are queued by the region their block lies in, and a full queue is added at once, so
    * that its writes stay within a few hundred KiB (the CPU caches and the TLB) instead of missing both on every
-   * item across the whole filter; on 40 million items into 66 MiB that halved the time. Queued items are in the
-   * filter by the next `has`.
+   * item across the whole filter: 65-90 ns an item instead of 150-230 for 4 million items into a 65 MB filter.
+   * Queued items are in the filter by the next `has`.
    */
   addAll(pairs: Uint32Array): void {
     const queues = (this.queues ??= new RegionQueues(this.words.byteLength));
