@@ -66,7 +66,7 @@ export class BloomFilter {
   }
 
   has(hash1: number, hash2: number): boolean {
-    if (this.queues?.pending) for (let region = 0; region < this.queues.regions; region++) this.addQueued(region, this.queues.take(region));
+    if (this.queues?.pending) this.addAllQueued();
     const base = this.blockStart(hash1);
     let bits = hash2;
     for (let i = 0; i < this.hashCount; i++) {
@@ -75,6 +75,10 @@ export class BloomFilter {
       bits = (Math.imul(bits, BIT_MULTIPLIER) + BIT_INCREMENT) | 0;
     }
     return true;
+  }
+
+  private addAllQueued(): void {
+    for (let region = 0; region < this.queues!.regions; region++) this.addQueued(region, this.queues!.take(region));
   }
 
   private addQueued(region: number, length: number): void {

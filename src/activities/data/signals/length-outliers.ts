@@ -85,7 +85,7 @@ export class LengthOutliers {
     let next = 0;
     for (let i = 0; i < this.size; i++) {
       const value = this.lengths[i];
-      if ((value & JAPANESE_FLAG) >>> 0 === wanted) lengths[next++] = value & LENGTH_MASK;
+      if ((value & JAPANESE_FLAG) >>> 0 === wanted) lengths[next++] = measuredLength(value);
     }
     return lengths;
   }
@@ -97,14 +97,14 @@ type LengthGroup = 'ja' | 'words';
 const JAPANESE_FLAG = 0x80000000;
 const LENGTH_MASK = 0x7fffffff;
 const MAX_LENGTH = LENGTH_MASK;
+const FENCE_IQRS = 3;
+const MIN_LOG_IQR = Math.LN2;
+const MIN_GROUP_SIZE = 20;
 
 /** The words or (Japanese) characters of a `LengthOutliers.measure`. */
 export function measuredLength(measured: number): number {
   return measured & LENGTH_MASK;
 }
-const FENCE_IQRS = 3;
-const MIN_LOG_IQR = Math.LN2;
-const MIN_GROUP_SIZE = 20;
 
 function farOutFence(lengths: Uint32Array): LengthBounds {
   if (lengths.length < MIN_GROUP_SIZE) return { low: 0, high: Infinity };
