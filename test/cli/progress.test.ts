@@ -147,8 +147,9 @@ describe('the progress of `tempered run --wait`', () => {
 
     it('prints plain lines: the phases it sees, the training\'s steps, loss and throughput from its heartbeats, a line per interval at most', async () => {
       const id = `cli-progress-${Date.now()}`;
-      // Long enough for the follower to read the training a few times; few checkpoints and evaluations.
-      const sets = ['training.max_steps=400', 'training.save_steps=200', 'training.eval_steps=200'].flatMap((s) => ['--set', s]);
+      // Long enough for the follower to read the training a few times (heartbeats come every 10 s; 400 steps took as
+      // little as 14 s, too short to be sure of one); few checkpoints and evaluations.
+      const sets = ['training.max_steps=1000', 'training.save_steps=500', 'training.eval_steps=500'].flatMap((s) => ['--set', s]);
       const startedAt = Date.now();
       const run = await tempered(['run', 'tiny-support', '--wait', '--local-workers', '--id', id, ...sets], { TEMPORAL_ADDRESS: env.address });
       const wallS = (Date.now() - startedAt) / 1000;
@@ -159,7 +160,7 @@ describe('the progress of `tempered run --wait`', () => {
       const phases = progress.map((l) => Number(/^phase (\d)\//.exec(l)![1]));
       assert.deepEqual(phases, [...phases].sort(), `phases in order:\n${run.stdout}`);
       assert.ok(
-        progress.some((l) => /^phase 3\/6 experiment: .*training \d+\/400 steps \(\d+%\), loss \d+(\.\d+)?, (eval loss \d+(\.\d+)?, )?\d+ tokens\/s/.test(l)),
+        progress.some((l) => /^phase 3\/6 experiment: .*training \d+\/1000 steps \(\d+%\), loss \d+(\.\d+)?, (eval loss \d+(\.\d+)?, )?\d+ tokens\/s/.test(l)),
         `a training line with step, loss and throughput in:\n${run.stdout}`,
       );
       assert.ok(progress.length <= Math.ceil(wallS / 10) + PHASES.length, `${progress.length} lines in ${wallS} s`);
