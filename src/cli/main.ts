@@ -91,6 +91,13 @@ export function buildProgram(): Command {
     .option('--reason <text>', 'why, kept in the version\'s history')
     .option('--json', 'print one JSON object as the last line')
     .action(async (pipeline, opts) => exit(await (await import('./commands/models')).rollbackModelCommand(pipeline, opts)));
+  models
+    .command('ab-test <pipeline> <version>')
+    .description('test a version against production on a share of users; the sequential test promotes it or rolls it back')
+    .option('--by <name>', 'who decides (default: $USER)')
+    .option('--reason <text>', 'why, kept in the version\'s history')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (pipeline, version, opts) => exit(await (await import('./commands/models')).abTestModelCommand(pipeline, version, opts)));
   const schedule = program.command('schedule').description('run pipelines on Temporal Schedules: retraining every week, every night');
   schedule
     .command('create <spec>')

@@ -8,13 +8,14 @@ import { openArtifactStore, type ArtifactStore } from '../../src/artifacts/store
 import { taskQueues } from '../../src/config/queues';
 import { PipelineName } from '../../src/pipeline/search-attributes';
 import type { AbTestState, PipelineSpec } from '../../src/pipeline/types';
-import { promoteIn, readIndex, updateIndex } from '../../src/registry/model-registry';
+import { promoteIn, readIndex, retireIn, updateIndex } from '../../src/registry/model-registry';
 import { FeedbackLogWriter } from '../../src/serving/feedback-log';
 import { RegistryModels } from '../../src/serving/served-models';
 import { createServer } from '../../src/serving/server';
 import { emptyTally } from '../../src/rollout/sequential-test';
 import { abTestStateQuery } from '../../src/workflows/messages';
 import { simulateTraffic } from '../../scripts/simulate-traffic';
+import { lastJsonLine, tempered } from '../support/cli';
 import { registerTinyVersion } from '../support/served-registry';
 import { maybeRecordHistory, startTemporal, startWorkers, useTempArtifactStore, type RunningWorkers } from '../support/temporal';
 
@@ -143,5 +144,46 @@ describe('the abTest workflow on a real Temporal server, decided by simulated us
     const state = (await handle.result()) as AbTestState;
     assert.equal(state.outcome?.decision, 'superseded');
     assert.deepEqual(await stages('ab-operator'), ['v1 archived', 'v2 production']);
+  });
+
+  it('lets an operator test a version kept as a candidate with `tempered models ab-test` once the running test has ended', async () => {
+    const pipeline = 'ab-by-hand';
+    await registerTinyVersion(store, pipeline, 'v1', { patch: withAbTest });
+    await registerTinyVersion(store, pipeline, 'v2', { patch: withAbTest, rollout: 'ab-test' });
+    const kept = await registerTinyVersion(store, pipeline, 'v3', { patch: withAbTest, rollout: 'ab-test' });
+    assert.equal(kept.waitingFor?.treatment, 2, 'v3 waits for the test of v2');
+    const cli = (...args: string[]) => tempered(['models', 'ab-test', pipeline, ...args], { TEMPORAL_ADDRESS: env.address });
+
+    const busy = await cli('3');
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, /ab-by-hand is already testing v2 against v1; it must end first/);
+    const production = await cli('1');
+    assert.match(production.stderr, /ab-by-hand v1 is in production: test another version against it/);
+    assert.deepEqual(await stages(pipeline), ['v1 production', 'v2 staging', 'v3 candidate']);
+
+    await updateIndex(store, pipeline, (index) => retireIn(index, 2, 'archived', { by: 'ab-test', reason: 'rolled back' }));
+    const unreachable = await tempered(['models', 'ab-test', pipeline, '3'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /cannot reach Temporal at 127\.0\.0\.1:1/);
+    assert.deepEqual(await stages(pipeline), ['v1 production', 'v2 archived', 'v3 candidate'], 'nothing changed without a server');
+
+    const started = await cli('v3', '--by', 'ana', '--json');
+    assert.equal(started.code, 0, started.stderr);
+    assert.deepEqual(lastJsonLine(started.stdout), { pipeline, control: 1, treatment: 3, treatmentShare: 0.5, workflowId: 'abtest-ab-by-hand-v3', alreadyRunning: false });
+    assert.deepEqual(await stages(pipeline), ['v1 production', 'v2 archived', 'v3 staging']);
+    const index = await readIndex(store, pipeline);
+    assert.deepEqual([index.abTest?.treatment, index.abTest?.config.check_every], [3, '1s'], 'the test runs by the settings of the pipeline file v3 was trained with');
+    assert.equal(index.versions[2]!.history.at(-1)!.by, 'ana');
+    const again = await cli('3', '--json');
+    assert.equal(lastJsonLine(again.stdout).alreadyRunning, true, 'asking again finds the running test');
+
+    const handle = env.client.workflow.getHandle('abtest-ab-by-hand-v3');
+    const described = await handle.describe();
+    assert.deepEqual([described.type, described.taskQueue, described.status.name], ['abTestWorkflow', taskQueues().control, 'RUNNING']);
+    // The workflow reads the registry: an operator's promotion ends it.
+    const promoted = await tempered(['models', 'promote', pipeline, '3', '--by', 'ana']);
+    assert.equal(promoted.code, 0, promoted.stderr);
+    const state = (await handle.result()) as AbTestState;
+    assert.equal(state.outcome?.decision, 'superseded');
   });
 });

@@ -1,6 +1,21 @@
 import os from 'node:os';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { openArtifactStore, type ArtifactStore } from '../../artifacts/store';
-import { findVersion, productionVersion, promoteIn, readIndex, rollbackIn, updateIndex, type RegistryIndex } from '../../registry/model-registry';
+import { taskQueues } from '../../config/queues';
+import type { AbTestConfig, AbTestInput } from '../../pipeline/types';
+import {
+  findVersion,
+  productionVersion,
+  promoteIn,
+  readIndex,
+  RegistryError,
+  retireIn,
+  rollbackIn,
+  startAbTestIn,
+  updateIndex,
+  type RegistryIndex,
+} from '../../registry/model-registry';
+import { connectClient } from '../connect';
 import { EXIT, printJson } from '../output';
 
 interface Common {
@@ -78,4 +93,53 @@ export async function rollbackModelCommand(pipeline: string, opts: Common & { by
   if (opts.json) printJson({ pipeline, production: to, rolledBack: from });
   else console.log(`${pipeline} rolled back from v${from} to v${to}`);
   return EXIT.ok;
+}
+
+/**
+ * `tempered models ab-test <pipeline> <version>`: an operator tests a version against production, as a pipeline run
+ * with rollout `ab-test` would have: a version kept as a candidate while another test ran, or one archived earlier.
+ * The test decides by the A/B settings of the pipeline file the version was trained with (kept in its entry), and
+ * its workflow runs on the control queue. Asking again for a running test finds it.
+ */
+export async function abTestModelCommand(pipeline: string, version: string, opts: Common & { by?: string; reason?: string }): Promise<number> {
+  const n = versionNumber(version);
+  const by = whoever(opts.by);
+  const store = openArtifactStore();
+  const registered = findVersion(await existingIndex(store, pipeline), n);
+  const entry = await store.getJson<{ lineage?: { spec?: { deployment?: { ab_test?: AbTestConfig } } } }>(registered.entry);
+  const config = entry.lineage?.spec?.deployment?.ab_test;
+  if (!config) throw new RegistryError(`${pipeline} v${n}: its registry entry has no deployment.ab_test settings to run a test by`);
+  // Connected before the registry changes: an unreachable server leaves the registry as it was.
+  const { client, close } = await connectClient();
+  try {
+    const { test, started } = await updateIndex(store, pipeline, (index) => {
+      if (productionVersion(index)?.version === n) throw new RegistryError(`${pipeline} v${n} is in production: test another version against it`);
+      const started = index.abTest?.treatment !== n;
+      return { test: { ...startAbTestIn(index, n, config, { by, reason: opts.reason ?? 'A/B test started by an operator' }) }, started };
+    });
+    const input: AbTestInput = { pipeline, control: test.control, treatment: test.treatment };
+    let running = false;
+    try {
+      await client.workflow.start('abTestWorkflow', { taskQueue: taskQueues().control, workflowId: test.workflowId, args: [input] });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        // Traffic must not go to a version that no test is deciding about.
+        if (started) await updateIndex(store, pipeline, (index) => retireIn(index, n, 'candidate', { by, reason: `A/B test not started: ${(err as Error).message}` }));
+        throw err;
+      }
+      running = true;
+    }
+    const shown = { pipeline, control: test.control, treatment: test.treatment, treatmentShare: test.treatmentShare, workflowId: test.workflowId, alreadyRunning: running };
+    if (opts.json) printJson(shown);
+    else {
+      console.log(
+        running
+          ? `${pipeline} v${n} is already in an A/B test against v${test.control} (workflow ${test.workflowId})`
+          : `${pipeline} v${n} is in an A/B test against v${test.control}: ${test.treatmentShare * 100}% of users, decided by workflow ${test.workflowId}`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    await close();
+  }
 }

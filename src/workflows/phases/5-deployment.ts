@@ -138,7 +138,8 @@ export async function deploymentPhase(
     if (waitingFor) {
       const note =
         `v${modelVersion.version} stays a candidate: v${waitingFor.treatment} is still in an A/B test against v${waitingFor.control}. ` +
-        `When that test ends, \`tempered models promote ${modelVersion.name} ${modelVersion.version}\` puts it in production`;
+        `When that test ends, \`tempered models ab-test ${modelVersion.name} ${modelVersion.version}\` tests it against production, ` +
+        `or \`tempered models promote ${modelVersion.name} ${modelVersion.version}\` puts it in production`;
       summary.abTest = note;
       tracker.status.warnings.push(note);
     }
