@@ -1,6 +1,6 @@
 import { Format, MultiBar, Presets, type Options, type Params, type SingleBar } from 'cli-progress';
 import type { LiveStatus } from './live-status';
-import { describeStep, formatDuration, longSteps, otherActivities, phaseLabel, StepRates, type LongStep, type ProgressView } from './progress-steps';
+import { describeStep, formatDuration, longSteps, otherActivities, PhaseTrail, phaseLabel, StepRates, type LongStep, type ProgressView } from './progress-steps';
 
 interface BarPayload {
   step: LongStep;
@@ -28,6 +28,7 @@ function renderBar(options: Options, params: Params, payload: BarPayload): strin
 export class ProgressBars implements ProgressView {
   private readonly multibar: MultiBar;
   private readonly rates = new StepRates();
+  private readonly trail = new PhaseTrail();
   private readonly bars = new Map<string, { bar: SingleBar; step: LongStep; startedAt: number }>();
   private phase: string | null = null;
   private others = '';
@@ -48,6 +49,7 @@ export class ProgressBars implements ProgressView {
     // Steps that ended are told before the phase that followed them.
     const running = new Set(steps.map((s) => s.key));
     for (const key of [...this.bars.keys()]) if (!running.has(key)) this.end(key, now);
+    for (const passed of this.trail.unseen(live.status)) this.multibar.log(`${passed}\n`);
     if (live.status.phase !== this.phase) {
       this.phase = live.status.phase;
       this.multibar.log(`${phaseLabel(this.phase)}\n`);

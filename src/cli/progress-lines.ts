@@ -1,17 +1,19 @@
 import type { LiveStatus } from './live-status';
-import { describeStep, longSteps, otherActivities, phaseLabel, StepRates, type ProgressView } from './progress-steps';
+import { describeStep, longSteps, otherActivities, PhaseTrail, phaseLabel, StepRates, type ProgressView } from './progress-steps';
 
 /** Between two lines of the same phase; a phase change is printed at once. */
 export const PLAIN_LINE_INTERVAL_MS = 10_000;
 
 /**
  * Progress for a log rather than a terminal (CI, a pipe, a file): one line per change of phase, and otherwise at
- * most one line per interval with every long step's count, ETA and figures; never a line per training step.
+ * most one line per interval with every long step's count, ETA and figures; never a line per training step. A phase
+ * that passed between two readings gets its line too.
  *
  *   phase 3/6 experiment: training 40/104 steps (38%), loss 2.755, 210 tokens/s, ETA 3m 10s
  */
 export class ProgressLines implements ProgressView {
   private readonly rates = new StepRates();
+  private readonly trail = new PhaseTrail();
   private phase: string | null = null;
   private lastLine = '';
   private lastPrintedAt = Number.NEGATIVE_INFINITY;
@@ -23,6 +25,7 @@ export class ProgressLines implements ProgressView {
 
   update(live: LiveStatus, now = Date.now()): void {
     if (!live.status) return;
+    for (const passed of this.trail.unseen(live.status)) this.out.write(`${passed}\n`);
     const steps = longSteps(live.activities);
     for (const step of steps) this.rates.observe(step, now);
     const details = [...steps.map((s) => describeStep(s, this.rates.secondsLeft(s))), ...otherActivities(live.activities)];

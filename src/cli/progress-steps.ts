@@ -1,4 +1,4 @@
-import { PHASES } from '../pipeline/types';
+import { PHASES, type PipelineStatus } from '../pipeline/types';
 import { formatActivity } from './format';
 import type { ActivityProgress, LiveStatus } from './live-status';
 
@@ -82,6 +82,27 @@ function round(x: number, digits: number): number {
 export function phaseLabel(phase: string): string {
   const index = (PHASES as readonly string[]).indexOf(phase);
   return index >= 0 ? `phase ${index + 1}/${PHASES.length} ${phase}` : phase;
+}
+
+/**
+ * The phases a run went through between two readings of its status: a poll every 2 s misses the short ones (the
+ * planning, a tiny model's evaluation), and the run's story should still show them. Each phase is told once.
+ */
+export class PhaseTrail {
+  private told = -1;
+
+  /** Labels of the phases before the current one that ran and were not told yet, in order; the current one counts as told. */
+  unseen(status: PipelineStatus): string[] {
+    const current = (PHASES as readonly string[]).indexOf(status.phase);
+    const upTo = current >= 0 ? current : PHASES.length;
+    const labels: string[] = [];
+    for (let i = this.told + 1; i < upTo; i++) {
+      const state = status.phases?.[i]?.state;
+      if (state === 'completed' || state === 'failed' || state === 'running') labels.push(phaseLabel(PHASES[i]!));
+    }
+    this.told = Math.max(this.told, current >= 0 ? current : upTo - 1);
+    return labels;
+  }
 }
 
 /** Samples older than this no longer weigh in a step's rate, so the ETA follows a run that speeds up or slows down. */

@@ -100,6 +100,35 @@ describe('the progress of `tempered run --wait`', () => {
       assert.equal(lines[lines.length - 1], 'phase 4/6 evaluation: evaluation 6/24 samples (25%)');
     });
 
+    it('tells the phases that passed between two readings, each once, and not those the run never reached', () => {
+      const out = capture(false);
+      const view = new ProgressLines(out.stream, 10_000);
+      /** A reading whose phases before `phase` completed (the data phase failed, when `dataFailed`). */
+      const at = (phase: PipelineStatus['phase'], dataFailed = false): LiveStatus => {
+        const current = (PHASES as readonly string[]).indexOf(phase);
+        const phases = PHASES.map((name, i) => ({ name, state: i < current || current < 0 ? 'completed' : i === current ? 'running' : 'pending', summary: {} }));
+        if (dataFailed) phases.forEach((p, i) => (p.state = i === 0 ? 'completed' : i === 1 ? 'failed' : 'pending'));
+        return { ...live(phase), status: { phase, phases } as PipelineStatus };
+      };
+      view.update(at('data'), 0);
+      view.update(at('evaluation'), 1_000);
+      view.update(at('evaluation'), 2_000);
+      view.update(at('done'), 3_000);
+      assert.deepEqual(out.text().trim().split('\n'), [
+        'phase 1/6 planning',
+        'phase 2/6 data',
+        'phase 3/6 experiment',
+        'phase 4/6 evaluation',
+        'phase 5/6 deployment',
+        'phase 6/6 continuous-improvement',
+        'done',
+      ]);
+      const failed = capture(false);
+      const failing = new ProgressLines(failed.stream, 10_000);
+      failing.update(at('failed', true), 0);
+      assert.deepEqual(failed.text().trim().split('\n'), ['phase 1/6 planning', 'phase 2/6 data', 'failed']);
+    });
+
     it('prints nothing until the run reports its status, and no line twice', () => {
       const out = capture(false);
       const view = new ProgressLines(out.stream, 0);
@@ -155,10 +184,12 @@ describe('the progress of `tempered run --wait`', () => {
       const wallS = (Date.now() - startedAt) / 1000;
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stdout, /\x1B\[/, 'no terminal control codes in a log');
-      // Phases shorter than a poll (the tiny model's evaluation and deployment) may pass unseen.
+      // Phases shorter than a poll (the planning, the tiny model's evaluation and deployment) are told when a later one is seen.
       const progress = run.stdout.split('\n').filter((l) => l.startsWith('phase '));
       const phases = progress.map((l) => Number(/^phase (\d)\//.exec(l)![1]));
       assert.deepEqual(phases, [...phases].sort(), `phases in order:\n${run.stdout}`);
+      const told = [...new Set(phases)];
+      assert.deepEqual(told, told.map((_, i) => i + 1), `no phase left out before the last one seen:\n${run.stdout}`);
       assert.ok(
         progress.some((l) => /^phase 3\/6 experiment: .*training \d+\/1000 steps \(\d+%\), loss \d+(\.\d+)?, (eval loss \d+(\.\d+)?, )?\d+ tokens\/s/.test(l)),
         `a training line with step, loss and throughput in:\n${run.stdout}`,
