@@ -90,6 +90,8 @@ else
   touch "$reference_stamp"
 fi
 
+# What JSON in and out costs a record by itself, on one thread: context for the records/s figure.
+node dist/scripts/bench/data/json-floor.js "$corpus"
 echo
 node dist/scripts/bench/data/report.js --records "$records" --corpus "$corpus" \
   --reference-time "$dir/reference.time" --reference-scores "$dir/reference-scores.json" --reference-summary "$dir/reference.out" \
