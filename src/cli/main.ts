@@ -66,7 +66,7 @@ export function buildProgram(): Command {
     .option('--max-tokens <n>', 'with --model-dir: the largest max_tokens a request may ask for', '256')
     .option('--reload-interval <seconds>', 'how often to read the registry for promotions, rollbacks and A/B tests', '5')
     .action(async (pipeline, opts) => exit(await (await import('./commands/serve')).serveCommand(pipeline, opts)));
-  const models = program.command('models').description('the model registry: versions, stages, promotion and rollback');
+  const models = program.command('models').description('the model registry: versions, stages, promotion, rollback and A/B tests');
   models
     .command('list <pipeline>')
     .description('every version of a pipeline with its stage, and the running A/B test')
