@@ -171,6 +171,7 @@ export function retireIn(index: RegistryIndex, version: number, stage: 'archived
 export function startAbTestIn(index: RegistryIndex, treatment: number, config: AbTestConfig, actor: Actor): RunningAbTest {
   const control = productionVersion(index);
   if (!control) throw new RegistryError(`${index.name} has no production version to test v${treatment} against`);
+  if (control.version === treatment) throw new RegistryError(`${index.name} v${treatment} is in production: test another version against it`);
   if (index.abTest && index.abTest.treatment !== treatment) {
     throw new RegistryError(`${index.name} is already testing v${index.abTest.treatment} against v${index.abTest.control}; it must end first`);
   }

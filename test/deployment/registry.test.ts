@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readIndex, registerModel, type RegisterInput } from '../../src/activities/deployment/registry';
 import { openArtifactStore, type ArtifactStore } from '../../src/artifacts/store';
-import { promoteIn, rollbackIn, updateIndex, type RegistryIndex } from '../../src/registry/model-registry';
+import { promoteIn, RegistryError, rollbackIn, startAbTestIn, updateIndex, type RegistryIndex } from '../../src/registry/model-registry';
 import { approvedRun, withModel } from '../support/registrations';
 import { SEAWEEDFS_CREDENTIALS, SEAWEEDFS_REGION, startSeaweedFs, type SeaweedFs } from '../support/seaweedfs';
 
@@ -68,6 +68,17 @@ function describeConcurrentRegistration(openStore: () => ArtifactStore): void {
     await update((index) => promoteIn(index, 2, { by: 'ana', reason: 'won its test' }));
     await update((index) => promoteIn(index, 3, { by: 'ana', reason: 'retrained on more data' }));
     assert.deepEqual(await stages(), ['v1 archived', 'v2 archived', 'v3 production']);
+  });
+
+  it('refuses an A/B test of the production version against itself, leaving the registry as it was', async function () {
+    await registerModel(input, store);
+    const config = input.spec.deployment.ab_test;
+    await assert.rejects(
+      update((index) => startAbTestIn(index, 1, config, { by: 'ana', reason: 'again' })),
+      (err: Error) => err instanceof RegistryError && /v1 is in production: test another version against it/.test(err.message),
+    );
+    assert.deepEqual(await stages(), ['v1 production']);
+    assert.equal((await readIndex(store, input.spec.name)).abTest, null);
   });
 
   it('rolls back to the previous production version, and again to the one before, until none is left', async function () {

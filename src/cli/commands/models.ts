@@ -112,10 +112,10 @@ export async function abTestModelCommand(pipeline: string, version: string, opts
   // Connected before the registry changes: an unreachable server leaves the registry as it was.
   const { client, close } = await connectClient();
   try {
-    const { test, started } = await updateIndex(store, pipeline, (index) => {
-      if (productionVersion(index)?.version === n) throw new RegistryError(`${pipeline} v${n} is in production: test another version against it`);
+    const { test, started, stageBefore } = await updateIndex(store, pipeline, (index) => {
+      const stageBefore = findVersion(index, n).stage;
       const started = index.abTest?.treatment !== n;
-      return { test: { ...startAbTestIn(index, n, config, { by, reason: opts.reason ?? 'A/B test started by an operator' }) }, started };
+      return { test: startAbTestIn(index, n, config, { by, reason: opts.reason ?? 'A/B test started by an operator' }), started, stageBefore };
     });
     const input: AbTestInput = { pipeline, control: test.control, treatment: test.treatment };
     let running = false;
@@ -123,8 +123,9 @@ export async function abTestModelCommand(pipeline: string, version: string, opts
       await client.workflow.start('abTestWorkflow', { taskQueue: taskQueues().control, workflowId: test.workflowId, args: [input] });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-        // Traffic must not go to a version that no test is deciding about.
-        if (started) await updateIndex(store, pipeline, (index) => retireIn(index, n, 'candidate', { by, reason: `A/B test not started: ${(err as Error).message}` }));
+        // Traffic must not go to a version that no test is deciding about: it returns to the stage it had.
+        const back = stageBefore === 'archived' ? 'archived' : 'candidate';
+        if (started) await updateIndex(store, pipeline, (index) => retireIn(index, n, back, { by, reason: `A/B test not started: ${(err as Error).message}` }));
         throw err;
       }
       running = true;
